@@ -1,0 +1,156 @@
+// The bot's side of the local channel: user activities go to the bot through the server's own
+// /api/messages (the same CloudAdapter pipeline as every channel), and the bot's replies come back
+// through the Bot Connector routes below, reached at a per-process secret service URL.
+import { timingSafeEqual } from 'node:crypto';
+import type * as restify from 'restify';
+import type { Logger } from '../../server/log';
+import type { Account, Conversation, ConversationStore, WireActivity } from './store';
+import { StoreFullError } from './store';
+
+export const CHANNEL_ID = 'directline';
+
+export interface BridgeContext {
+  store: ConversationStore;
+  log: Logger;
+  /** The bot as the channel presents it (recipient of user activities, sender of replies). */
+  bot: Account;
+  /** Random path segment that keeps the reply routes private to the bot. */
+  connectorKey: string;
+  /** http://127.0.0.1:PORT of the running server, undefined while it is not listening. */
+  localBase: () => string | undefined;
+  /** How long one delivery to the bot may take before we give up waiting for it. */
+  deliveryTimeoutMs: number;
+  /** Deliveries queued or under way, for a graceful shutdown. */
+  pending: Set<Promise<void>>;
+}
+
+export const CONNECTOR_PREFIX = '/v3/directline/connector';
+
+export function serviceUrl(ctx: BridgeContext, base: string): string {
+  return `${base}${CONNECTOR_PREFIX}/${ctx.connectorKey}`;
+}
+
+/**
+ * Queues an activity for the bot. Deliveries of one conversation run one after the other so the bot
+ * sees them in the order the user sent them; a failed delivery is logged and does not block later ones.
+ */
+export function sendToBot(ctx: BridgeContext, conversation: Conversation, activity: WireActivity): void {
+  const delivery = conversation.queue.then(() => deliver(ctx, conversation, activity));
+  conversation.queue = delivery;
+  ctx.pending.add(delivery);
+  void delivery.finally(() => ctx.pending.delete(delivery));
+}
+
+/** Tells the bot that the bot and the user joined, so it can greet the user. */
+export function startWithBot(ctx: BridgeContext, conversation: Conversation): void {
+  sendToBot(ctx, conversation, {
+    type: 'conversationUpdate',
+    id: `${conversation.id}|start`,
+    timestamp: new Date(ctx.store.now()).toISOString(),
+    from: conversation.user,
+    membersAdded: [ctx.bot, conversation.user],
+    ...(conversation.locale ? { locale: conversation.locale } : {}),
+  });
+}
+
+async function deliver(
+  ctx: BridgeContext,
+  conversation: Conversation,
+  activity: WireActivity,
+): Promise<void> {
+  const base = ctx.localBase();
+  if (!base) {
+    ctx.log.error('directline.bot_unreachable', { reason: 'server_not_listening' });
+    return;
+  }
+  const body: WireActivity = {
+    ...activity,
+    channelId: CHANNEL_ID,
+    serviceUrl: serviceUrl(ctx, base),
+    recipient: ctx.bot,
+    conversation: { id: conversation.id },
+  };
+  try {
+    const response = await fetch(`${base}/api/messages`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(ctx.deliveryTimeoutMs),
+    });
+    await response.arrayBuffer();
+    if (!response.ok) {
+      ctx.log.error('directline.bot_rejected', { status: response.status, activityType: activity.type });
+    }
+  } catch (err) {
+    ctx.log.error('directline.bot_unreachable', { reason: (err as Error).name });
+  }
+}
+
+function sameKey(given: string | undefined, expected: string): boolean {
+  const a = Buffer.from(given ?? '');
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function connectorError(res: restify.Response, status: number, code: string, message: string): void {
+  res.send(status, { error: { code, message } });
+}
+
+/** The Bot Connector endpoints the CloudAdapter calls for replies, under the private service URL. */
+export function mountConnectorRoutes(server: restify.Server, ctx: BridgeContext): void {
+  const base = `${CONNECTOR_PREFIX}/:key/v3/conversations/:conversationId`;
+
+  /** Resolves the key and the conversation, or answers 404 for either (a wrong key reveals nothing). */
+  const conversationFor = (req: restify.Request, res: restify.Response): Conversation | undefined => {
+    const conversation = sameKey(req.params.key, ctx.connectorKey)
+      ? ctx.store.find(String(req.params.conversationId))
+      : undefined;
+    if (!conversation) connectorError(res, 404, 'ConversationNotFound', 'Conversation not found');
+    return conversation;
+  };
+
+  const receiveReply = async (req: restify.Request, res: restify.Response): Promise<void> => {
+    const conversation = conversationFor(req, res);
+    if (!conversation) return;
+    const body: unknown = req.body;
+    if (!body || typeof body !== 'object' || typeof (body as WireActivity).type !== 'string') {
+      connectorError(res, 400, 'BadArgument', 'An activity with a type is required');
+      return;
+    }
+    const { serviceUrl: _serviceUrl, id: _id, timestamp: _timestamp, ...reply } = body as WireActivity;
+    const activity: WireActivity = {
+      ...reply,
+      channelId: CHANNEL_ID,
+      from: { ...ctx.bot, ...(reply.from ?? {}), role: 'bot' },
+      recipient: conversation.user,
+    };
+    if (req.params.activityId && !activity.replyToId) activity.replyToId = String(req.params.activityId);
+    try {
+      const stored =
+        activity.type === 'typing'
+          ? ctx.store.pushTransient(conversation, activity)
+          : ctx.store.append(conversation, activity);
+      res.send(200, { id: stored.id });
+    } catch (err) {
+      if (!(err instanceof StoreFullError)) throw err;
+      connectorError(res, 429, 'TooManyActivities', 'The conversation holds too many activities');
+    }
+  };
+
+  server.post(`${base}/activities`, receiveReply);
+  server.post(`${base}/activities/:activityId`, receiveReply);
+
+  // Direct Line clients cannot update or delete activities already shown, so neither can the bot here.
+  const notSupported = async (req: restify.Request, res: restify.Response): Promise<void> => {
+    if (!conversationFor(req, res)) return;
+    connectorError(res, 405, 'MethodNotAllowed', 'Updating and deleting activities is not supported');
+  };
+  server.put(`${base}/activities/:activityId`, notSupported);
+  server.del(`${base}/activities/:activityId`, notSupported);
+
+  server.get(`${base}/members`, async (req, res) => {
+    const conversation = conversationFor(req, res);
+    if (!conversation) return;
+    res.send(200, [ctx.bot, conversation.user]);
+  });
+}

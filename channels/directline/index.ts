@@ -1,0 +1,121 @@
+// A local Direct Line 3.0 channel on the bot's own server, so Web Chat works with no cloud account.
+// It feeds the bot through the server's /api/messages like any channel and takes the bot's replies on
+// Bot Connector routes, which only works while the bot runs in anonymous mode (no MicrosoftAppId).
+import type { AddressInfo } from 'node:net';
+import type * as restify from 'restify';
+import type { Config } from '../../config';
+import type { Logger } from '../../server/log';
+import { mountConnectorRoutes } from './bridge';
+import { mountClientRoutes, type RoutesContext } from './routes';
+import { createStreamSockets } from './socket';
+import { ConversationStore, randomId, type Account } from './store';
+
+export { DIRECT_LINE_PREFIX, corsOrigin } from './routes';
+export { ConversationStore } from './store';
+export type { Account, ActivitySet, Conversation, WireActivity } from './store';
+
+export interface DirectLineDeps {
+  config: Config;
+  log: Logger;
+  /** Clock for token expiry and idle eviction (tests move it forward). */
+  now?: () => number;
+  /** The bot as shown to clients; defaults to a generic account. */
+  botAccount?: Account;
+  maxConversations?: number;
+  maxActivitiesPerConversation?: number;
+  /** How long one delivery to the bot may take (ms). */
+  deliveryTimeoutMs?: number;
+}
+
+export interface DirectLineChannel {
+  readonly store: ConversationStore;
+  /** Closes the open streams of one conversation (or of all); clients reconnect by themselves. */
+  closeStreams(conversationId?: string): number;
+  /** Resolves once every delivery to the bot queued so far has finished (the bot has replied). */
+  settled(): Promise<void>;
+  /** Stops the eviction timer, ends all streams and forgets all conversations. */
+  close(): void;
+}
+
+const DEFAULT_BOT: Account = { id: 'imnovid-info-bot', name: 'Imnovid information', role: 'bot' };
+
+/** http://127.0.0.1:PORT (or the specific address the server is bound to) while the server listens. */
+function localBaseOf(server: restify.Server): string | undefined {
+  const address = server.server.address() as AddressInfo | string | null;
+  if (!address || typeof address === 'string') return undefined;
+  const wildcard = address.address === '::' || address.address === '0.0.0.0' || address.address === '';
+  const host = wildcard
+    ? '127.0.0.1'
+    : address.address.includes(':')
+      ? `[${address.address}]`
+      : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+/**
+ * Mounts the channel's routes and stream on the server. Returns undefined, and mounts nothing, when an
+ * app id is configured: the bot then authenticates its outbound calls with Azure, which this channel
+ * cannot take part in (use the Azure Direct Line channel instead).
+ */
+export function mountDirectLine(server: restify.Server, deps: DirectLineDeps): DirectLineChannel | undefined {
+  const { config, log } = deps;
+  if (config.auth.MicrosoftAppId) {
+    log.info('directline.local_disabled', { reason: 'app_id_configured' });
+    return undefined;
+  }
+  const store = new ConversationStore({
+    tokenTtlSeconds: config.directLine.tokenTtlSeconds,
+    idleMinutes: config.directLine.idleMinutes,
+    now: deps.now,
+    maxConversations: deps.maxConversations,
+    maxActivitiesPerConversation: deps.maxActivitiesPerConversation,
+  });
+  const ctx: RoutesContext = {
+    config,
+    store,
+    log,
+    bot: deps.botAccount ?? DEFAULT_BOT,
+    connectorKey: randomId(24),
+    localBase: () => localBaseOf(server),
+    deliveryTimeoutMs: deps.deliveryTimeoutMs ?? 60_000,
+    pending: new Set(),
+  };
+  mountClientRoutes(server, ctx);
+  mountConnectorRoutes(server, ctx);
+
+  const http = server.server;
+  const streams = createStreamSockets(store, log, () => {
+    // restify itself always listens (it re-emits the event); anyone beyond it and us handles upgrades too.
+    return http.listenerCount('upgrade') > 2 || server.listenerCount('upgrade') > 0;
+  });
+  http.on('upgrade', streams.onUpgrade);
+
+  // Idle conversations are also dropped whenever they are looked up; the timer frees memory meanwhile.
+  const sweepEvery = store.idleMs > 0 ? Math.min(store.idleMs, 60_000) : 0;
+  const timer = sweepEvery > 0 ? setInterval(() => store.sweep(), sweepEvery).unref() : undefined;
+
+  let closed = false;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    if (timer) clearInterval(timer);
+    http.off('upgrade', streams.onUpgrade);
+    streams.close();
+    store.clear();
+  };
+  // http.Server has no "closing" event, and close() waits for open streams: end them as closing starts.
+  const originalClose = http.close.bind(http);
+  http.close = ((callback?: (err?: Error) => void) => {
+    close();
+    return originalClose(callback);
+  }) as typeof http.close;
+
+  log.info('directline.local_mounted', {
+    tokenTtlSeconds: config.directLine.tokenTtlSeconds,
+    idleMinutes: config.directLine.idleMinutes,
+  });
+  const settled = async (): Promise<void> => {
+    while (ctx.pending.size > 0) await Promise.all([...ctx.pending]);
+  };
+  return { store, closeStreams: streams.closeStreams, settled, close };
+}

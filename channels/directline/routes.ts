@@ -1,0 +1,319 @@
+// The client side of the local channel: the Direct Line 3.0 REST routes Web Chat and DirectLineJS call.
+import type * as restify from 'restify';
+import type { Config } from '../../config';
+import { sendToBot, startWithBot, CHANNEL_ID, type BridgeContext } from './bridge';
+import {
+  bearerToken,
+  randomId,
+  StoreFullError,
+  type Account,
+  type Conversation,
+  type TokenCheck,
+  type WireActivity,
+} from './store';
+
+export const DIRECT_LINE_PREFIX = '/v3/directline';
+
+export interface RoutesContext extends BridgeContext {
+  config: Config;
+}
+
+/** Activity types a client may post; anything else (invoke, handoff, …) is refused. */
+const CLIENT_TYPES = new Set(['message', 'event', 'typing', 'messageReaction']);
+
+const ALLOWED_HEADERS = 'Authorization, Content-Type, x-ms-bot-agent, x-requested-with';
+const ALLOWED_METHODS = 'GET, POST, OPTIONS';
+
+function sendError(res: restify.Response, status: number, code: string, message: string): void {
+  res.send(status, { error: { code, message } });
+}
+
+const REASONS: Record<Exclude<TokenCheck, { ok: true }>['reason'], [string, string]> = {
+  no_conversation: ['ConversationNotFound', 'Conversation not found'],
+  no_token: ['MissingToken', 'A Bearer token is required'],
+  bad_token: ['BadToken', 'The token is not valid for this conversation'],
+  expired_token: ['TokenExpired', 'The token has expired'],
+};
+
+function refuse(res: restify.Response, check: Exclude<TokenCheck, { ok: true }>): void {
+  const [code, message] = REASONS[check.reason];
+  sendError(res, check.status, code, message);
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The value for Access-Control-Allow-Origin, or undefined when the request's origin is not allowed.
+ * With no ALLOWED_ORIGINS configured every origin may use the channel (tokens travel in headers,
+ * never in cookies); otherwise only the listed origins and the server's own origin may.
+ */
+export function corsOrigin(config: Config, req: restify.Request): string | undefined {
+  const origin = req.headers.origin;
+  if (!origin) return undefined;
+  const allowed = config.directLine.allowedOrigins;
+  if (allowed.length === 0) return '*';
+  if (allowed.includes(origin)) return origin;
+  if (config.publicBaseUrl && originOf(config.publicBaseUrl) === origin) return origin;
+  const host = req.headers.host;
+  if (host && (origin === `http://${host}` || origin === `https://${host}`)) return origin;
+  return undefined;
+}
+
+function applyCors(config: Config, req: restify.Request, res: restify.Response): void {
+  const allowOrigin = corsOrigin(config, req);
+  if (!allowOrigin) return;
+  res.header('Access-Control-Allow-Origin', allowOrigin);
+  if (allowOrigin !== '*') res.header('Vary', 'Origin');
+}
+
+const HOST_PATTERN = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+
+/** ws(s)://HOST/v3/directline/conversations/{id}/stream?t=TOKEN, or undefined for an unusable Host header. */
+function streamUrl(
+  ctx: RoutesContext,
+  req: restify.Request,
+  conversation: Conversation,
+  token: string,
+  watermark?: string,
+): string | undefined {
+  let base: string;
+  if (ctx.config.publicBaseUrl) {
+    base = ctx.config.publicBaseUrl.replace(/^http/i, 'ws');
+  } else {
+    const host = req.headers.host;
+    if (!host || !HOST_PATTERN.test(host)) return undefined;
+    const secure = req.isSecure() || req.headers['x-forwarded-proto'] === 'https';
+    base = `${secure ? 'wss' : 'ws'}://${host}`;
+  }
+  const query = new URLSearchParams();
+  if (watermark && /^\d+$/.test(watermark)) query.set('watermark', watermark);
+  query.set('t', token);
+  return `${base}${DIRECT_LINE_PREFIX}/conversations/${encodeURIComponent(conversation.id)}/stream?${query}`;
+}
+
+function secondsLeft(ctx: RoutesContext, conversation: Conversation, token: string): number {
+  const expiry = conversation.tokens.get(token) ?? ctx.store.now();
+  return Math.max(0, Math.round((expiry - ctx.store.now()) / 1000));
+}
+
+function queryParam(req: restify.Request, name: string): string | undefined {
+  const value = new URL(req.url ?? '/', 'http://localhost').searchParams.get(name);
+  return value ?? undefined;
+}
+
+function jsonBody(req: restify.Request): unknown {
+  const body: unknown = req.body;
+  if (typeof body !== 'string') return body;
+  if (body.trim() === '') return undefined;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return null;
+  }
+}
+
+const USER_ID_PATTERN = /^[^\p{Cc}]{1,128}$/u;
+
+/**
+ * The user of a new conversation from a start request's `{ user: { id, name } }`: a client-chosen id
+ * must not use the `dl_` prefix reserved for ids the channel makes up itself.
+ */
+function userFrom(body: unknown): Account | 'invalid' {
+  const user = (body as { user?: { id?: unknown; name?: unknown } } | undefined)?.user;
+  const name = typeof user?.name === 'string' && user.name.length <= 128 ? user.name : undefined;
+  const id = user?.id;
+  if (id === undefined || id === null || id === '') {
+    return { id: `dl_${randomId(12)}`, ...(name ? { name } : {}), role: 'user' };
+  }
+  if (typeof id !== 'string' || !USER_ID_PATTERN.test(id) || id.startsWith('dl_')) return 'invalid';
+  return { id, ...(name ? { name } : {}), role: 'user' };
+}
+
+function localeFrom(body: unknown): string | undefined {
+  const locale = (body as { locale?: unknown } | undefined)?.locale;
+  return typeof locale === 'string' && /^[A-Za-z0-9-]{2,35}$/.test(locale) ? locale : undefined;
+}
+
+export function mountClientRoutes(server: restify.Server, ctx: RoutesContext): void {
+  const { store, config } = ctx;
+  const p = DIRECT_LINE_PREFIX;
+
+  type Handler = (req: restify.Request, res: restify.Response) => void;
+  const withCors =
+    (handler: Handler) =>
+    async (req: restify.Request, res: restify.Response): Promise<void> => {
+      applyCors(config, req, res);
+      handler(req, res);
+    };
+
+  server.opts(`${p}/*`, async (req, res) => {
+    applyCors(config, req, res);
+    res.header('Access-Control-Allow-Methods', ALLOWED_METHODS);
+    res.header('Access-Control-Allow-Headers', ALLOWED_HEADERS);
+    res.header('Access-Control-Max-Age', '600');
+    res.send(204);
+  });
+
+  /** Creates a conversation (not yet started) for a start request, or answers with an error. */
+  const newConversation = (req: restify.Request, res: restify.Response): Conversation | undefined => {
+    if (req.headers.origin && !corsOrigin(config, req)) {
+      sendError(res, 403, 'OriginNotAllowed', 'This origin may not start conversations');
+      return undefined;
+    }
+    const body = jsonBody(req);
+    const user = userFrom(body);
+    if (user === 'invalid') {
+      sendError(res, 400, 'BadArgument', 'user.id must be a short string not starting with dl_');
+      return undefined;
+    }
+    try {
+      const conversation = store.create(user, localeFrom(body));
+      ctx.log.info('directline.conversation_created', { conversations: store.size });
+      return conversation;
+    } catch (err) {
+      if (!(err instanceof StoreFullError)) throw err;
+      res.header('Retry-After', '60');
+      sendError(res, 429, 'TooManyConversations', 'Too many open conversations, try again later');
+      return undefined;
+    }
+  };
+
+  // Start a conversation: without a token a new one; with a token (from tokens/generate) that one.
+  server.post(
+    `${p}/conversations`,
+    withCors((req, res) => {
+      const given = bearerToken(req.headers.authorization);
+      let conversation: Conversation | undefined;
+      let token: string;
+      let created = false;
+      if (given) {
+        const check = store.authorizeToken(given);
+        if (!check.ok) return refuse(res, check);
+        conversation = check.conversation;
+        token = given;
+      } else {
+        conversation = newConversation(req, res);
+        if (!conversation) return;
+        token = store.issueToken(conversation).token;
+        created = true;
+      }
+      const url = streamUrl(ctx, req, conversation, token);
+      if (!url) return sendError(res, 400, 'BadArgument', 'The Host header is missing or malformed');
+      if (!conversation.started) {
+        conversation.started = true;
+        startWithBot(ctx, conversation);
+      }
+      res.send(created ? 201 : 200, {
+        conversationId: conversation.id,
+        token,
+        expires_in: secondsLeft(ctx, conversation, token),
+        streamUrl: url,
+      });
+    }),
+  );
+
+  // A token for a conversation that starts when the client first posts to /conversations with it.
+  server.post(
+    `${p}/tokens/generate`,
+    withCors((req, res) => {
+      const conversation = newConversation(req, res);
+      if (!conversation) return;
+      const { token, expiresIn } = store.issueToken(conversation);
+      res.send(200, { conversationId: conversation.id, token, expires_in: expiresIn });
+    }),
+  );
+
+  server.post(
+    `${p}/tokens/refresh`,
+    withCors((req, res) => {
+      const check = store.authorizeToken(bearerToken(req.headers.authorization));
+      if (!check.ok) return refuse(res, check);
+      const { token, expiresIn } = store.issueToken(check.conversation);
+      res.send(200, { conversationId: check.conversation.id, token, expires_in: expiresIn });
+    }),
+  );
+
+  const authorized = (req: restify.Request, res: restify.Response): Conversation | undefined => {
+    const check = store.authorize(String(req.params.conversationId), bearerToken(req.headers.authorization));
+    if (check.ok) return check.conversation;
+    refuse(res, check);
+    return undefined;
+  };
+
+  // Reconnect: a fresh stream URL that replays from the client's watermark.
+  server.get(
+    `${p}/conversations/:conversationId`,
+    withCors((req, res) => {
+      const conversation = authorized(req, res);
+      if (!conversation) return;
+      const token = bearerToken(req.headers.authorization) as string;
+      const url = streamUrl(ctx, req, conversation, token, queryParam(req, 'watermark'));
+      if (!url) return sendError(res, 400, 'BadArgument', 'The Host header is missing or malformed');
+      res.send(200, {
+        conversationId: conversation.id,
+        token,
+        expires_in: secondsLeft(ctx, conversation, token),
+        streamUrl: url,
+      });
+    }),
+  );
+
+  // Polling clients.
+  server.get(
+    `${p}/conversations/:conversationId/activities`,
+    withCors((req, res) => {
+      const conversation = authorized(req, res);
+      if (!conversation) return;
+      res.send(200, store.since(conversation, queryParam(req, 'watermark')));
+    }),
+  );
+
+  server.post(
+    `${p}/conversations/:conversationId/activities`,
+    withCors((req, res) => {
+      const conversation = authorized(req, res);
+      if (!conversation) return;
+      const body = jsonBody(req);
+      if (!body || typeof body !== 'object' || Array.isArray(body)) {
+        return sendError(res, 400, 'BadArgument', 'An activity object is required');
+      }
+      const posted = body as WireActivity;
+      if (typeof posted.type !== 'string' || !CLIENT_TYPES.has(posted.type)) {
+        return sendError(res, 400, 'BadArgument', 'Unsupported activity type');
+      }
+      // The server decides who sent it, when, and where it goes; the rest is echoed as the client sent it.
+      const {
+        id: _id,
+        timestamp: _timestamp,
+        serviceUrl: _serviceUrl,
+        recipient: _recipient,
+        ...rest
+      } = posted;
+      const from = posted.from && typeof posted.from === 'object' ? posted.from : {};
+      const activity: WireActivity = {
+        ...rest,
+        channelId: CHANNEL_ID,
+        from: { ...from, id: conversation.user.id, role: 'user' },
+        recipient: ctx.bot,
+      };
+      let stored: WireActivity;
+      try {
+        stored =
+          activity.type === 'typing'
+            ? store.pushTransient(conversation, activity)
+            : store.append(conversation, activity);
+      } catch (err) {
+        if (!(err instanceof StoreFullError)) throw err;
+        return sendError(res, 429, 'TooManyActivities', 'The conversation holds too many activities');
+      }
+      sendToBot(ctx, conversation, stored);
+      res.send(200, { id: stored.id });
+    }),
+  );
+}

@@ -1,0 +1,111 @@
+// The web channel: chat page (GET /), embeddable widget (GET /embed.js), demo hospital page
+// (GET /demo), the Web Chat bundle served from node_modules, and the Azure Direct Line token endpoint.
+import type * as restify from 'restify';
+import type { Config } from '../../config';
+import type { Logger } from '../../server/log';
+import { gzipOf, loadAssets, type Asset } from './assets';
+import { BOT_NAME, DEFAULT_ACCENT, renderChatPage, renderDemoPage, type PageConfig } from './pages';
+import { contentSecurityPolicy, pageHeaders } from './security';
+import { mountTokenEndpoint, TOKEN_PATH } from './token';
+
+export { TOKEN_PATH } from './token';
+export { BOT_NAME, DEFAULT_ACCENT } from './pages';
+
+export interface WebDeps {
+  config: Config;
+  log: Logger;
+}
+
+/** Local Direct Line channel (channels/directline) as seen from the browser. */
+const LOCAL_DIRECT_LINE = '/v3/directline';
+
+type CachePolicy = 'immutable' | 'revalidate' | 'short';
+
+const CACHE_CONTROL: Record<CachePolicy, string> = {
+  // URL carries the version (package version or content hash), so it never changes.
+  immutable: 'public, max-age=31536000, immutable',
+  revalidate: 'no-cache',
+  // embed.js: fixed URL pasted into hospital pages; re-checked every 5 minutes.
+  short: 'public, max-age=300',
+};
+
+function acceptsGzip(req: restify.Request): boolean {
+  const header = req.headers['accept-encoding'];
+  return typeof header === 'string' && /\bgzip\b/.test(header);
+}
+
+function serveAsset(
+  asset: Asset,
+  cache: CachePolicy,
+  extra: Record<string, string> = {},
+): restify.RequestHandler {
+  return async (req, res) => {
+    const headers: Record<string, string | number> = {
+      'Content-Type': asset.contentType,
+      'Cache-Control': CACHE_CONTROL[cache],
+      ETag: asset.etag,
+      'X-Content-Type-Options': 'nosniff',
+      Vary: 'Accept-Encoding',
+      ...extra,
+    };
+    if (req.headers['if-none-match'] === asset.etag) {
+      res.writeHead(304, headers);
+      res.end();
+      return;
+    }
+    let body = asset.body;
+    if (body.length > 1024 && acceptsGzip(req)) {
+      body = gzipOf(asset);
+      headers['Content-Encoding'] = 'gzip';
+    }
+    headers['Content-Length'] = body.length;
+    res.writeHead(200, headers);
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
+}
+
+function pageConfig(config: Config): PageConfig {
+  const azure = config.directLine.secret.length > 0;
+  return {
+    botName: BOT_NAME,
+    accent: DEFAULT_ACCENT,
+    emergencyNumber: config.emergencyNumber,
+    directLine: azure
+      ? { mode: 'azure', domain: `${config.directLine.endpoint}/v3/directline`, tokenUrl: TOKEN_PATH }
+      : { mode: 'local', domain: LOCAL_DIRECT_LINE, conversationsUrl: `${LOCAL_DIRECT_LINE}/conversations` },
+  };
+}
+
+export function mountWeb(server: restify.Server, deps: WebDeps): void {
+  const { config, log } = deps;
+  const assets = loadAssets();
+  const azure = config.directLine.secret.length > 0;
+  const chatHtml = renderChatPage(assets, pageConfig(config));
+  const demoHtml = renderDemoPage(assets, '/embed.js');
+
+  const sendPage = (html: string, frameableByAllowedOrigins: boolean): restify.RequestHandler => {
+    const body = Buffer.from(html, 'utf8');
+    return async (req, res) => {
+      const csp = contentSecurityPolicy(req, config, { azure, frameableByAllowedOrigins });
+      res.writeHead(200, { ...pageHeaders(csp), 'Content-Length': body.length });
+      res.end(body);
+    };
+  };
+
+  // The chat page is what the widget's iframe shows, so ALLOWED_ORIGINS may frame it.
+  server.get('/', sendPage(chatHtml, true));
+  server.get('/demo', sendPage(demoHtml, false));
+
+  server.get(assets.webChat.urlPath, serveAsset(assets.webChat, 'immutable'));
+  server.get('/static/chat.js', serveAsset(assets.chatJs, 'immutable'));
+  server.get('/static/chat.css', serveAsset(assets.chatCss, 'immutable'));
+  server.get('/static/demo.css', serveAsset(assets.demoCss, 'immutable'));
+  // Loaded by <script> on other sites: say so for sites that isolate with COEP/CORP.
+  server.get(
+    '/embed.js',
+    serveAsset(assets.embedJs, 'short', { 'Cross-Origin-Resource-Policy': 'cross-origin' }),
+  );
+
+  mountTokenEndpoint(server, { config, log });
+  log.info('web.mounted', { directLine: azure ? 'azure' : 'local', webChat: assets.webChat.packageVersion });
+}

@@ -1,0 +1,98 @@
+// The only module that reads process.env. Everything else receives a Config.
+import 'dotenv/config';
+
+export interface BotAuthConfig {
+  MicrosoftAppType: string;
+  MicrosoftAppId: string;
+  MicrosoftAppPassword: string;
+  MicrosoftAppTenantId: string;
+}
+
+export interface Config {
+  port: number;
+  /** Public base URL of this server (used for the local Direct Line stream URL, Teams valid domains, embed.js). */
+  publicBaseUrl: string | undefined;
+  auth: BotAuthConfig;
+  /** Emergency phone number given with urgent advice. */
+  emergencyNumber: string;
+  /** Where the "package leaflet" action points: EMA's product page for the medicine. */
+  leafletUrl: string;
+  /** Log verbosity; message text and user ids are never logged whatever the level. */
+  logLevel: 'error' | 'info' | 'debug';
+  directLine: {
+    /** Azure Direct Line secret; when empty the page uses the built-in local Direct Line channel. */
+    secret: string;
+    /** Azure Direct Line endpoint (overridable for tests and regional endpoints). */
+    endpoint: string;
+    /** Origins allowed to fetch tokens and embed the widget. */
+    allowedOrigins: string[];
+    /** Local channel: token lifetime and idle-conversation eviction. */
+    tokenTtlSeconds: number;
+    idleMinutes: number;
+  };
+  teams: {
+    appId: string;
+    developerName: string;
+    websiteUrl: string;
+    privacyUrl: string;
+    termsUrl: string;
+  };
+}
+
+type Env = Record<string, string | undefined>;
+
+function intFrom(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  }
+  return value;
+}
+
+function listFrom(env: Env, name: string): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
+  if (!['error', 'info', 'debug'].includes(logLevel)) {
+    throw new Error(`LOG_LEVEL must be error, info or debug, got "${env.LOG_LEVEL}"`);
+  }
+  return {
+    port: intFrom(env, 'PORT', 3978),
+    publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/+$/, '') || undefined,
+    auth: {
+      MicrosoftAppType: env.MicrosoftAppType ?? 'MultiTenant',
+      MicrosoftAppId: env.MicrosoftAppId ?? '',
+      MicrosoftAppPassword: env.MicrosoftAppPassword ?? '',
+      MicrosoftAppTenantId: env.MicrosoftAppTenantId ?? '',
+    },
+    emergencyNumber: env.EMERGENCY_NUMBER?.trim() || '112',
+    leafletUrl:
+      env.LEAFLET_URL?.trim() ||
+      'https://www.ema.europa.eu/en/medicines/human/EPAR/imnovid-previously-pomalidomide-celgene',
+    logLevel,
+    directLine: {
+      secret: env.DIRECT_LINE_SECRET ?? '',
+      endpoint: (env.DIRECT_LINE_ENDPOINT?.trim() || 'https://directline.botframework.com').replace(
+        /\/+$/,
+        '',
+      ),
+      allowedOrigins: listFrom(env, 'ALLOWED_ORIGINS'),
+      tokenTtlSeconds: intFrom(env, 'DIRECT_LINE_TOKEN_TTL_SECONDS', 1800),
+      idleMinutes: intFrom(env, 'DIRECT_LINE_IDLE_MINUTES', 60),
+    },
+    teams: {
+      appId: env.TEAMS_APP_ID ?? '',
+      developerName: env.TEAMS_DEVELOPER_NAME?.trim() || 'Hospital Pharmacy',
+      websiteUrl: env.TEAMS_WEBSITE_URL?.trim() || 'https://example.org/imnovid-bot',
+      privacyUrl: env.TEAMS_PRIVACY_URL?.trim() || 'https://example.org/imnovid-bot/privacy',
+      termsUrl: env.TEAMS_TERMS_URL?.trim() || 'https://example.org/imnovid-bot/terms',
+    },
+  };
+}

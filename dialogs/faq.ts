@@ -1,0 +1,59 @@
+// Turns a matcher result into a reply: the answer, "Did you mean", or the honest fallback.
+import type { KnowledgeBase, QAPair } from '../knowledge/types';
+import type { Matcher, MatchResult } from '../knowledge/match/matcher';
+import { basicForm } from '../knowledge/match/normalise';
+import { texts, type Button, type Reply } from '../render/renderer';
+
+export interface FaqOutcome {
+  reply: Reply;
+  result: MatchResult;
+  /** The pair answered, kept as context for a follow-up question. */
+  answered?: QAPair;
+}
+
+const MAX_FOLLOW_UPS = 2;
+
+function followUps(kb: KnowledgeBase, pair: QAPair): Button[] {
+  return kb.pairs
+    .filter((p) => p.sectionKey === pair.sectionKey && p.id !== pair.id && !p.id.endsWith('.more-info'))
+    .slice(0, MAX_FOLLOW_UPS)
+    .map((p) => ({ title: p.question, value: p.question }));
+}
+
+export function answerReply(kb: KnowledgeBase, pair: QAPair): Reply {
+  return { blocks: [{ pair }], defer: true, leaflet: true, buttons: followUps(kb, pair) };
+}
+
+export function fallbackReply(): Reply {
+  return { intro: [texts.fallback], leaflet: true };
+}
+
+export function answerQuestion(
+  kb: KnowledgeBase,
+  matcher: Matcher,
+  text: string,
+  contextPairId?: string,
+): FaqOutcome {
+  // A clicked suggestion sends a pair's own question back: answer it exactly.
+  const form = basicForm(text);
+  const exact = kb.pairs.find((p) => basicForm(p.question) === form);
+  const result = matcher.match(text, { contextPairId });
+  if (exact) return { reply: answerReply(kb, exact), result, answered: exact };
+  switch (result.kind) {
+    case 'answer':
+      return { reply: answerReply(kb, result.best.pair), result, answered: result.best.pair };
+    case 'suggest':
+      return {
+        result,
+        reply: {
+          intro: [texts.suggestIntro],
+          buttons: [
+            ...result.suggestions.map((c) => ({ title: c.pair.question, value: c.pair.question })),
+            { title: texts.suggestNone, value: texts.suggestNone },
+          ],
+        },
+      };
+    case 'none':
+      return { result, reply: fallbackReply() };
+  }
+}

@@ -1,0 +1,102 @@
+// A guided flow: ask which option applies (buttons or free text, a limited number of times),
+// then answer from the knowledge base's verbatim pairs, deferring to the doctor and the leaflet.
+import {
+  TextPrompt,
+  WaterfallDialog,
+  type PromptValidatorContext,
+  type WaterfallStepContext,
+  type DialogTurnResult,
+} from 'botbuilder-dialogs';
+import { InterruptibleDialog } from './interruptibleDialog';
+import {
+  flowData,
+  maxAttempts,
+  recogniseOption,
+  type FlowData,
+  type FlowId,
+  type FlowOption,
+} from './intents';
+import { fill, renderFor, sendReply, type BotServices } from './services';
+import type { Reply } from '../render/renderer';
+
+export interface GuidedFlowOptions {
+  /** The option already named in the message that started the flow ("how do I take it with bortezomib"). */
+  optionId?: string;
+}
+
+const PROMPT = 'optionPrompt';
+const STEPS = 'steps';
+
+export abstract class GuidedFlowDialog extends InterruptibleDialog {
+  protected readonly flow: FlowData;
+
+  protected constructor(
+    id: string,
+    private readonly flowId: FlowId,
+    services: BotServices,
+  ) {
+    super(id, services);
+    this.flow = flowData[flowId];
+    this.addDialog(new TextPrompt(PROMPT, (pc) => this.validate(pc)));
+    this.addDialog(new WaterfallDialog(STEPS, [(s) => this.ask(s), (s) => this.answer(s)]));
+    this.initialDialogId = STEPS;
+  }
+
+  /** Reply framing for the chosen option: our own words only. */
+  protected abstract introFor(option: FlowOption): string[];
+
+  protected recognisesAnswer(text: string): boolean {
+    return recogniseOption(this.flowId, text) !== undefined;
+  }
+
+  private buttons() {
+    return this.flow.options.map((o) => ({ title: o.title, value: o.title }));
+  }
+
+  private promptActivity(context: WaterfallStepContext['context'], text: string) {
+    return renderFor(context, this.services, { intro: [fill(this.services, text)], buttons: this.buttons() });
+  }
+
+  private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const options = (step.options ?? {}) as GuidedFlowOptions;
+    const known = this.flow.options.find((o) => o.id === options.optionId);
+    if (known) return step.next(known.id);
+    return step.prompt(PROMPT, {
+      prompt: this.promptActivity(step.context, this.flow.prompt),
+      retryPrompt: this.promptActivity(step.context, this.flow.retry),
+    });
+  }
+
+  // Accept a recognised option; after the last attempt accept anything, and let the next step give up.
+  private async validate(pc: PromptValidatorContext<string>): Promise<boolean> {
+    const option = recogniseOption(this.flowId, pc.recognized.value ?? '');
+    return option !== undefined || pc.attemptCount >= maxAttempts;
+  }
+
+  private async answer(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const text = String(step.result ?? '');
+    const option = this.flow.options.find((o) => o.id === text) ?? recogniseOption(this.flowId, text);
+    if (!option) {
+      await sendReply(step.context, this.services, { intro: [fill(this.services, this.flow.giveUp)] });
+      return step.endDialog();
+    }
+    const reply: Reply = {
+      intro: this.introFor(option).map((t) => fill(this.services, t)),
+      blocks: option.blocks.map((b) => ({ label: b.label, pair: this.pair(b.pair) })),
+      notes: option.note ? [fill(this.services, option.note)] : undefined,
+      defer: true,
+      leaflet: true,
+      buttons: this.flow.followUps,
+    };
+    await sendReply(step.context, this.services, reply);
+    const last = option.blocks[0];
+    if (last) await this.services.lastPair.set(step.context, last.pair);
+    return step.endDialog(option.id);
+  }
+
+  private pair(id: string) {
+    const pair = this.services.kb.pairs.find((p) => p.id === id);
+    if (!pair) throw new Error(`flows.json names an unknown pair: ${id}`);
+    return pair;
+  }
+}

@@ -1,0 +1,60 @@
+// The root dialog: routes each new message to a guided flow, a fixed reply, or the FAQ answer.
+// A running flow receives the message first (runDialog continues it), with its interruptions.
+import {
+  ComponentDialog,
+  WaterfallDialog,
+  type WaterfallStepContext,
+  type DialogTurnResult,
+} from 'botbuilder-dialogs';
+import { HowToTakeDialog, HOW_TO_TAKE_DIALOG } from './howToTakeDialog';
+import { RiskDialog, RISK_DIALOG } from './riskDialog';
+import { recogniseCommand, recogniseFlow, recogniseOption, recogniseSmallTalk } from './intents';
+import { messageText, sendReply, type BotServices } from './services';
+import { answerQuestion, fallbackReply } from './faq';
+import { helpReply, menuReply, smallTalkReply } from './replies';
+
+export const MAIN_DIALOG = 'mainDialog';
+const ROUTE = 'route';
+
+export class MainDialog extends ComponentDialog {
+  constructor(private readonly services: BotServices) {
+    super(MAIN_DIALOG);
+    this.addDialog(new HowToTakeDialog(services));
+    this.addDialog(new RiskDialog(services));
+    this.addDialog(new WaterfallDialog(ROUTE, [(s) => this.route(s)]));
+    this.initialDialogId = ROUTE;
+  }
+
+  private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { context } = step;
+    const text = messageText(context);
+    const command = recogniseCommand(text);
+    if (command === 'help') {
+      await sendReply(context, this.services, helpReply(this.services));
+      return step.endDialog();
+    }
+    if (command === 'none') {
+      await sendReply(context, this.services, fallbackReply());
+      return step.endDialog();
+    }
+    if (command === 'menu' || command === 'cancel') {
+      await sendReply(context, this.services, menuReply(this.services));
+      return step.endDialog();
+    }
+    const smallTalk = recogniseSmallTalk(text);
+    if (smallTalk) {
+      await sendReply(context, this.services, smallTalkReply(this.services, smallTalk));
+      return step.endDialog();
+    }
+    const flow = recogniseFlow(text);
+    if (flow) {
+      const dialogId = flow === 'howToTake' ? HOW_TO_TAKE_DIALOG : RISK_DIALOG;
+      return step.beginDialog(dialogId, { optionId: recogniseOption(flow, text)?.id });
+    }
+    const previous = await this.services.lastPair.get(context);
+    const outcome = answerQuestion(this.services.kb, this.services.matcher, text, previous);
+    await sendReply(context, this.services, outcome.reply);
+    if (outcome.answered) await this.services.lastPair.set(context, outcome.answered.id);
+    return step.endDialog();
+  }
+}

@@ -1,0 +1,44 @@
+// What the dialogs need from the rest of the bot, and the one way they send a reply.
+import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
+import type { KnowledgeBase } from '../knowledge/types';
+import type { Matcher } from '../knowledge/match/matcher';
+import { channelSupportsCards, fillTemplate, render, type Reply } from '../render/renderer';
+
+export interface BotServices {
+  kb: KnowledgeBase;
+  matcher: Matcher;
+  leafletUrl: string;
+  emergencyNumber: string;
+  /** The pair answered last in this conversation (per user), for follow-up questions. */
+  lastPair: StatePropertyAccessor<string | undefined>;
+}
+
+export function fill(services: BotServices, text: string): string {
+  return fillTemplate(text, services);
+}
+
+/** Renders a reply for the channel of this turn: a card where cards work, plain text elsewhere. */
+export function renderFor(context: TurnContext, services: BotServices, reply: Reply): Partial<Activity> {
+  const message = render(reply, {
+    kb: services.kb,
+    leafletUrl: services.leafletUrl,
+    emergencyNumber: services.emergencyNumber,
+    cards: channelSupportsCards(context.activity.channelId),
+  });
+  // MessageData is a structural subset of Activity; only SuggestedActions' optional `to` differs in typing.
+  return message as Partial<Activity>;
+}
+
+export async function sendReply(context: TurnContext, services: BotServices, reply: Reply): Promise<void> {
+  await context.sendActivity(renderFor(context, services, reply));
+}
+
+/** The text of a message, whether typed or sent by a card button ({ text } in the activity's value). */
+export function messageText(context: TurnContext): string {
+  const { text, value } = context.activity;
+  if (typeof text === 'string' && text.trim() !== '') return text.trim();
+  if (value && typeof value === 'object' && typeof (value as { text?: unknown }).text === 'string') {
+    return ((value as { text: string }).text ?? '').trim();
+  }
+  return '';
+}

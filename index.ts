@@ -1,0 +1,40 @@
+// Wires config → storage → adapter → bot → server. Run directly to start listening.
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, MemoryStorage } from 'botbuilder';
+import type * as restify from 'restify';
+import { loadConfig, type Config } from './config';
+import { ImnovidBot } from './bots/imnovidBot';
+import { createServer, listen } from './server/app';
+import { createLogger, type Logger } from './server/log';
+import { installErrorHandler } from './bots/errorHandler';
+import { loadKnowledge } from './knowledge/load';
+
+export interface App {
+  config: Config;
+  server: restify.Server;
+  adapter: CloudAdapter;
+  bot: ImnovidBot;
+  log: Logger;
+}
+
+export function createApp(config: Config = loadConfig(), log: Logger = createLogger(config.logLevel)): App {
+  const knowledge = loadKnowledge();
+  // Build the auth options explicitly: passing all of process.env would leak unrelated settings into the SDK.
+  const auth = new ConfigurationBotFrameworkAuthentication({ ...config.auth });
+  const adapter = new CloudAdapter(auth);
+  const storage = new MemoryStorage();
+  const bot = new ImnovidBot({ config, knowledge, storage, log });
+  installErrorHandler(adapter, [bot.conversationState, bot.privateState], log);
+  const server = createServer({ config, adapter, bot, knowledge: knowledge.info, log });
+  return { config, server, adapter, bot, log };
+}
+
+if (require.main === module) {
+  const app = createApp();
+  listen(app.server, app.config.port).then(
+    (port) => app.log.info('server.listening', { port, url: `http://localhost:${port}/` }),
+    (err: Error) => {
+      app.log.error('server.listen_failed', { error: err.message });
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,154 @@
+// Turns the text extracted from an EMA "overview" PDF into clean sections of sentences.
+// Generic for the EMA overview template: nothing here knows which medicine it reads.
+
+export interface TemplateSection {
+  key: string;
+  /** Heading with {name} where the medicine's name goes. */
+  heading: string;
+}
+
+export interface OverviewSection {
+  key: string;
+  heading: string;
+  sentences: string[];
+}
+
+export interface OverviewDocument {
+  documentId: string;
+  productNumber: string;
+  medicine: string;
+  activeSubstance: string;
+  title: string;
+  attribution: string;
+  lastUpdated: string;
+  /** Footnotes attached to the medicine's name in the title ("Previously known as ..."). */
+  footnotes: string[];
+  sections: OverviewSection[];
+}
+
+const DOC_ID = /^EMA\/\d+\/\d{4}$/;
+const PRODUCT_NUMBER = /^EMEA\/H\/C\/\d+$/;
+const PAGE = /^Page \d+\/\d+$/;
+// Title line: name, optional footnote marker glued to it, then the active substance in brackets.
+const NAME_LINE = /^(.+?)(\d+[A-Z]?\d*)? \(([^()]+)\)$/;
+// The Agency's address block printed at the foot of the first page.
+const ADDRESS_BLOCK = [
+  /^Official address\b/,
+  /^Address for visits and deliveries\b/,
+  /^Send us a question\b/,
+  /^An agency of the European$/,
+  /^Union$/,
+];
+const ATTRIBUTION = /^©.*Reproduction is authorised/;
+const LAST_UPDATED = /last updated in (\d{2}-\d{4})/;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Splits running text into sentences, leaving decimals ("11.2") and web addresses intact. */
+export function splitSentences(text: string): string[] {
+  return (
+    text
+      .split(/(?<=[.?!])\s+(?=[A-Z0-9‘“"(])/)
+      // A sentence may end with a bare web address and no full stop ("... website: ema.europa.eu/x").
+      .flatMap((s) => s.split(/(?<=\.[a-z]{2,}\/\S+)\s+(?=[A-Z][a-z])/))
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0)
+  );
+}
+
+export function cleanOverview(raw: string, template: TemplateSection[]): OverviewDocument {
+  const lines = raw
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((l) => l.replace(/\s+/g, ' ').trim());
+
+  const documentId = lines.find((l) => DOC_ID.test(l));
+  const productNumber = lines.find((l) => PRODUCT_NUMBER.test(l)) ?? '';
+  const nameIndex = lines.findIndex((l) => NAME_LINE.test(l));
+  if (!documentId || nameIndex < 0) {
+    throw new Error('Not an EMA overview: document id or title line not found');
+  }
+  const nameMatch = NAME_LINE.exec(lines[nameIndex])!;
+  const medicine = nameMatch[1];
+  const marker = nameMatch[2];
+  const activeSubstance = nameMatch[3];
+  const title = lines.find((l) => l.startsWith('An overview of ')) ?? `An overview of ${medicine}`;
+  const attribution = lines.find((l) => ATTRIBUTION.test(l)) ?? '';
+
+  // Running header repeated on later pages: the name with a (possibly different) marker glued on.
+  const runningHeader = new RegExp(
+    `^${escapeRegExp(medicine)}(\\d+[A-Z]?\\d*)? \\(${escapeRegExp(activeSubstance)}\\)$`,
+  );
+  const footnoteLine = marker ? new RegExp(`^${escapeRegExp(marker)} (.+)$`) : undefined;
+
+  const footnotes: string[] = [];
+  const body: string[] = [];
+  for (const line of lines) {
+    if (line === '') continue;
+    if (DOC_ID.test(line) || PRODUCT_NUMBER.test(line) || PAGE.test(line)) continue;
+    if (runningHeader.test(line) || line === title || ATTRIBUTION.test(line)) continue;
+    if (ADDRESS_BLOCK.some((re) => re.test(line))) continue;
+    const footnote = footnoteLine?.exec(line);
+    if (footnote) {
+      footnotes.push(footnote[1]);
+      continue;
+    }
+    body.push(line);
+  }
+
+  // Headings may wrap over two lines; match them against the template with the name filled in.
+  const headings = template.map((t) => ({ key: t.key, heading: t.heading.replace(/\{name\}/g, medicine) }));
+  const sections: OverviewSection[] = [];
+  let current: { key: string; heading: string; text: string[] } | undefined;
+  const flush = (): void => {
+    if (current)
+      sections.push({
+        key: current.key,
+        heading: current.heading,
+        sentences: splitSentences(current.text.join(' ')),
+      });
+  };
+  for (let i = 0; i < body.length; i++) {
+    const one = headings.find((h) => h.heading === body[i]);
+    const two =
+      i + 1 < body.length ? headings.find((h) => h.heading === `${body[i]} ${body[i + 1]}`) : undefined;
+    const found = one ?? two;
+    if (found) {
+      flush();
+      current = { key: found.key, heading: found.heading, text: [] };
+      if (!one) i++;
+      continue;
+    }
+    if (!current) throw new Error(`Text before the first section heading: "${body[i].slice(0, 60)}"`);
+    current.text.push(body[i]);
+  }
+  flush();
+
+  const missing = headings.filter((h) => !sections.some((s) => s.key === h.key));
+  if (missing.length > 0) {
+    throw new Error(`Sections not found: ${missing.map((m) => m.heading).join(' | ')}`);
+  }
+
+  const updated = sections
+    .flatMap((s) => s.sentences)
+    .map((s) => LAST_UPDATED.exec(s))
+    .find(Boolean);
+  return {
+    documentId,
+    productNumber,
+    medicine,
+    activeSubstance,
+    title,
+    attribution,
+    lastUpdated: updated ? updated[1] : '',
+    footnotes,
+    sections,
+  };
+}
+
+/** All the document's clean text, one sentence per line: what every answer must be found in. */
+export function cleanText(doc: OverviewDocument): string {
+  return [...doc.footnotes, ...doc.sections.flatMap((s) => s.sentences)].join('\n');
+}

@@ -1,0 +1,45 @@
+// Shapes of the knowledge base. Plain data: no botbuilder here.
+
+export interface Provenance {
+  /** EMA document id, e.g. "EMA/240195/2019". */
+  documentId: string;
+  /** The overview section the answer comes from, as headed in the source. */
+  section: string;
+  /** As printed in the source, e.g. "04-2019". */
+  lastUpdated: string;
+}
+
+export interface QAPair {
+  id: string;
+  /** Key of the template section the pair belongs to ("use", "risks", ...). */
+  sectionKey: string;
+  question: string;
+  /** Patient-style phrasings of the same question. */
+  alternates: string[];
+  /** Short phrases that identify the topic ("side effects", "capsule strengths"). */
+  keywords: string[];
+  /** Verbatim sentences (or verbatim spans marked with an ellipsis) from the source. */
+  answer: string[];
+  provenance: Provenance;
+}
+
+export interface Vocabulary {
+  /** Names of the medicine as patients write them, including misspellings; all mean "the medicine". */
+  names: string[];
+  /** Lay phrase → the source's term. Applied before matching. */
+  synonyms: Record<string, string[]>;
+}
+
+export interface KnowledgeBase {
+  medicine: string;
+  activeSubstance: string;
+  documentId: string;
+  productNumber: string;
+  lastUpdated: string;
+  /** Human form of lastUpdated, e.g. "April 2019". */
+  lastUpdatedText: string;
+  attribution: string;
+  sourceTitle: string;
+  pairs: QAPair[];
+  vocabulary: Vocabulary;
+}

@@ -1,0 +1,177 @@
+// Builds the Microsoft Teams app package (manifest.json + color.png + outline.png in one zip) from
+// manifest.template.json and the project configuration. No I/O other than reading the icons.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import JSZip from 'jszip';
+import type { Config } from '../config';
+import template from './manifest.template.json';
+import { validateManifest } from './schema';
+
+export const ICON_FILES = ['color.png', 'outline.png'] as const;
+export const PACKAGE_FILES = ['manifest.json', ...ICON_FILES] as const;
+
+/** Bot id used with allowPlaceholder when MicrosoftAppId is empty; such a package cannot be installed. */
+export const PLACEHOLDER_BOT_ID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Namespace for deriving the Teams app id from the bot id (UUID version 5). A fixed random value that
+ * belongs to this project: changing it would give every existing installation a new app id.
+ */
+const APP_ID_NAMESPACE = '3f6b0c1e-8a57-4d2b-9c61-5e0f4a7d2b18';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// Fixed timestamp for the zip entries so that the same inputs always give the same bytes.
+const ZIP_DATE = new Date(2024, 0, 1, 0, 0, 0);
+
+export type TeamsManifest = typeof template;
+
+export interface BuildOptions {
+  /** Build with a placeholder bot id when MicrosoftAppId is empty (for local checks only). */
+  allowPlaceholder?: boolean;
+  /** Folder holding color.png and outline.png; defaults to this folder. */
+  iconsDir?: string;
+}
+
+export interface TeamsPackage {
+  manifest: TeamsManifest;
+  zip: Buffer;
+  /** Things that do not stop the build but should be fixed before publishing. */
+  warnings: string[];
+}
+
+export class TeamsPackageError extends Error {
+  override name = 'TeamsPackageError';
+}
+
+/** UUID version 5 (SHA-1, RFC 9562) of `name` in `namespace`. */
+export function uuidV5(name: string, namespace: string): string {
+  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+  const bytes = createHash('sha1').update(ns).update(name, 'utf8').digest().subarray(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x50;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The Teams app id that is used when TEAMS_APP_ID is not set: stable for a given bot id. */
+export function deriveTeamsAppId(botId: string): string {
+  return uuidV5(botId.toLowerCase(), APP_ID_NAMESPACE);
+}
+
+function resolveBotId(config: Config, options: BuildOptions): string {
+  const botId = config.auth.MicrosoftAppId.trim();
+  if (botId === '') {
+    if (options.allowPlaceholder) return PLACEHOLDER_BOT_ID;
+    throw new TeamsPackageError(
+      'MicrosoftAppId is empty: set it to the Microsoft App ID of the Azure Bot registration ' +
+        '(or pass --allow-placeholder to build a package for local checks only).',
+    );
+  }
+  if (!GUID.test(botId)) {
+    throw new TeamsPackageError(
+      `MicrosoftAppId must be a GUID (the Azure Bot's Microsoft App ID), got "${botId}".`,
+    );
+  }
+  return botId.toLowerCase();
+}
+
+function resolveAppId(config: Config, botId: string): string {
+  const appId = config.teams.appId.trim();
+  if (appId === '') return deriveTeamsAppId(botId);
+  if (!GUID.test(appId)) {
+    throw new TeamsPackageError(`TEAMS_APP_ID must be a GUID, got "${appId}".`);
+  }
+  return appId.toLowerCase();
+}
+
+function publicHost(config: Config): string | undefined {
+  if (!config.publicBaseUrl) return undefined;
+  try {
+    return new URL(config.publicBaseUrl).hostname;
+  } catch {
+    throw new TeamsPackageError(`PUBLIC_BASE_URL is not a valid URL: "${config.publicBaseUrl}".`);
+  }
+}
+
+/** Replaces every {{NAME}} in the template's strings; an unknown name is an error. */
+function fill(value: unknown, values: Record<string, string>): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\{\{([A-Z_]+)\}\}/g, (_match, name: string) => {
+      const replacement = values[name];
+      if (replacement === undefined)
+        throw new TeamsPackageError(`Unknown placeholder {{${name}}} in the template.`);
+      return replacement;
+    });
+  }
+  if (Array.isArray(value)) return value.map((item) => fill(item, values));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fill(item, values)]));
+  }
+  return value;
+}
+
+/** The manifest for this configuration (not validated: see validateManifest in schema.ts). */
+export function buildManifest(
+  config: Config,
+  options: BuildOptions = {},
+): { manifest: TeamsManifest; warnings: string[] } {
+  const warnings: string[] = [];
+  const botId = resolveBotId(config, options);
+  if (botId === PLACEHOLDER_BOT_ID) {
+    warnings.push(
+      'MicrosoftAppId is empty: the package uses a placeholder bot id and cannot be installed in Teams.',
+    );
+  }
+  const host = publicHost(config);
+  if (!host) {
+    warnings.push('PUBLIC_BASE_URL is not set: validDomains is left empty.');
+  } else if (!config.publicBaseUrl?.startsWith('https://')) {
+    warnings.push('PUBLIC_BASE_URL is not https: Teams only reaches bots over https.');
+  }
+  const developerUrls = [config.teams.websiteUrl, config.teams.privacyUrl, config.teams.termsUrl];
+  if (developerUrls.some((url) => !url.startsWith('https://'))) {
+    warnings.push('TEAMS_WEBSITE_URL, TEAMS_PRIVACY_URL and TEAMS_TERMS_URL should all be https URLs.');
+  }
+  if (developerUrls.some((url) => /^https?:\/\/example\.org\//.test(url))) {
+    warnings.push(
+      'The developer URLs are the example.org defaults: set TEAMS_WEBSITE_URL, TEAMS_PRIVACY_URL and TEAMS_TERMS_URL.',
+    );
+  }
+
+  const manifest = fill(template, {
+    TEAMS_APP_ID: resolveAppId(config, botId),
+    BOT_ID: botId,
+    DEVELOPER_NAME: config.teams.developerName,
+    WEBSITE_URL: config.teams.websiteUrl,
+    PRIVACY_URL: config.teams.privacyUrl,
+    TERMS_URL: config.teams.termsUrl,
+    PUBLIC_HOST: host ?? '',
+  }) as TeamsManifest;
+  manifest.validDomains = manifest.validDomains.filter((domain) => domain !== '');
+  return { manifest, warnings };
+}
+
+/**
+ * Builds the manifest, checks it against the official schema, and zips it with the two icons.
+ * Throws TeamsPackageError when the configuration is incomplete or the manifest is not valid.
+ */
+export async function buildTeamsPackage(config: Config, options: BuildOptions = {}): Promise<TeamsPackage> {
+  const { manifest, warnings } = buildManifest(config, options);
+  const result = validateManifest(manifest);
+  if (!result.valid) {
+    throw new TeamsPackageError(
+      `The generated manifest does not match the Teams schema:\n  ${result.errors.join('\n  ')}`,
+    );
+  }
+
+  const iconsDir = options.iconsDir ?? __dirname;
+  const zip = new JSZip();
+  zip.file('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`, { date: ZIP_DATE });
+  for (const icon of ICON_FILES) {
+    zip.file(icon, readFileSync(join(iconsDir, icon)), { date: ZIP_DATE });
+  }
+  const buffer = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', platform: 'DOS' });
+  return { manifest, zip: buffer, warnings };
+}

@@ -1,0 +1,60 @@
+// npm run package:teams [-- --allow-placeholder] [-- --out path/to/app.zip]
+// Writes teams/build/imnovid-teams-app.zip for upload to Teams. The work is done by buildTeamsPackage.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { loadConfig, type Config } from '../config';
+import { buildTeamsPackage, TeamsPackageError } from './app-package';
+
+export const DEFAULT_OUT = join(__dirname, 'build', 'imnovid-teams-app.zip');
+
+interface CliArgs {
+  allowPlaceholder: boolean;
+  out: string;
+}
+
+function parseArgs(argv: string[]): CliArgs {
+  const args: CliArgs = { allowPlaceholder: false, out: DEFAULT_OUT };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--allow-placeholder') args.allowPlaceholder = true;
+    else if (arg === '--out' && argv[i + 1]) args.out = resolve(argv[++i]);
+    else
+      throw new TeamsPackageError(
+        `Unknown argument "${arg}". Usage: package.ts [--allow-placeholder] [--out file.zip]`,
+      );
+  }
+  return args;
+}
+
+/** Runs the CLI; returns the process exit code. */
+export async function runPackageCli(
+  argv: string[],
+  config: Config,
+  log: Pick<Console, 'log' | 'error'> = console,
+): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    const pkg = await buildTeamsPackage(config, { allowPlaceholder: args.allowPlaceholder });
+    mkdirSync(dirname(args.out), { recursive: true });
+    writeFileSync(args.out, pkg.zip);
+    for (const warning of pkg.warnings) log.error(`warning: ${warning}`);
+    log.log(`Wrote ${args.out} (Teams app id ${pkg.manifest.id}, bot id ${pkg.manifest.bots[0].botId}).`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof TeamsPackageError)) throw error;
+    log.error(`error: ${error.message}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  runPackageCli(process.argv.slice(2), loadConfig()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

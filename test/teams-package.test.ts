@@ -1,0 +1,286 @@
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import JSZip from 'jszip';
+import { PNG } from 'pngjs';
+import { loadConfig, type Config } from '../config';
+import {
+  buildManifest,
+  buildTeamsPackage,
+  deriveTeamsAppId,
+  PLACEHOLDER_BOT_ID,
+  TeamsPackageError,
+  uuidV5,
+} from '../teams/app-package';
+import { COLOR_SIZE, drawColorIcon, drawOutlineIcon, OUTLINE_SIZE } from '../teams/icons';
+import { runPackageCli } from '../teams/package';
+import { loadManifestSchema, MANIFEST_VERSION, SCHEMA_URL, validateManifest } from '../teams/schema';
+
+const TEAMS_DIR = join(__dirname, '..', 'teams');
+const BOT_ID = '1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d';
+const TEAMS_APP_ID = 'a9f8e7d6-c5b4-4a39-8281-706f5e4d3c2b';
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A Config built the way the app builds it, from an explicit environment (process.env is not read). */
+function configWith(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    MicrosoftAppId: BOT_ID,
+    PUBLIC_BASE_URL: 'https://bot.hospital.example/',
+    TEAMS_DEVELOPER_NAME: 'Example Hospital Pharmacy',
+    TEAMS_WEBSITE_URL: 'https://hospital.example/imnovid',
+    TEAMS_PRIVACY_URL: 'https://hospital.example/privacy',
+    TEAMS_TERMS_URL: 'https://hospital.example/terms',
+    ...env,
+  });
+}
+
+function readPng(file: string): PNG {
+  return PNG.sync.read(readFileSync(join(TEAMS_DIR, file)));
+}
+
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+describe('Teams app package', () => {
+  describe('official manifest schema', () => {
+    it(`is the v${MANIFEST_VERSION} schema from @microsoft/app-manifest`, () => {
+      const schema = loadManifestSchema() as { properties: { manifestVersion: { const: string } } };
+      expect(schema.properties.manifestVersion.const).to.equal(MANIFEST_VERSION);
+      expect(Number(MANIFEST_VERSION.split('.')[1])).to.be.at.least(22);
+    });
+
+    it('accepts the generated manifest', () => {
+      const { manifest } = buildManifest(configWith());
+      const result = validateManifest(manifest);
+      expect(result.errors).to.deep.equal([]);
+      expect(result.valid).to.equal(true);
+      expect(manifest.$schema).to.equal(SCHEMA_URL);
+      expect(manifest.manifestVersion).to.equal(MANIFEST_VERSION);
+    });
+
+    it('rejects unknown properties, at the top level and inside the bot', () => {
+      const { manifest } = buildManifest(configWith());
+      const withPackageName = { ...clone(manifest), packageName: 'org.example.imnovid' };
+      const result = validateManifest(withPackageName);
+      expect(result.valid).to.equal(false);
+      expect(result.errors.join('\n')).to.contain('packageName');
+
+      const withBotExtra = clone(manifest) as unknown as { bots: Record<string, unknown>[] };
+      withBotExtra.bots[0].endpoint = 'https://bot.hospital.example/api/messages';
+      expect(validateManifest(withBotExtra).valid).to.equal(false);
+    });
+
+    it('rejects missing required fields, a non-GUID bot id and an over-long short name', () => {
+      const { manifest } = buildManifest(configWith());
+      const noDeveloper: Record<string, unknown> = clone(manifest);
+      delete noDeveloper.developer;
+      expect(validateManifest(noDeveloper).valid).to.equal(false);
+
+      const badBotId = clone(manifest);
+      badBotId.bots[0].botId = 'not-a-guid';
+      expect(validateManifest(badBotId).valid).to.equal(false);
+
+      const longName = clone(manifest);
+      longName.name.short = 'x'.repeat(31);
+      expect(validateManifest(longName).valid).to.equal(false);
+    });
+  });
+
+  describe('manifest content', () => {
+    it('takes the bot id and the Teams app id from the configuration', () => {
+      const { manifest } = buildManifest(configWith({ TEAMS_APP_ID }));
+      expect(manifest.bots[0].botId).to.equal(BOT_ID);
+      expect(manifest.id).to.equal(TEAMS_APP_ID);
+    });
+
+    it('derives a stable app id from the bot id when TEAMS_APP_ID is empty', () => {
+      const first = buildManifest(configWith()).manifest.id;
+      const second = buildManifest(configWith()).manifest.id;
+      expect(first).to.match(GUID);
+      expect(first[14]).to.equal('5');
+      expect(first).to.equal(second);
+      expect(first).to.equal(deriveTeamsAppId(BOT_ID));
+      expect(first).to.not.equal(BOT_ID);
+      const otherBot = buildManifest(
+        configWith({ MicrosoftAppId: 'ffffffff-5f60-4a7b-8c9d-0e1f2a3b4c5d' }),
+      ).manifest;
+      expect(otherBot.id).to.not.equal(first);
+    });
+
+    it('computes standard UUID v5 values', () => {
+      // RFC 9562 / RFC 4122 DNS namespace example.
+      expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).to.equal(
+        '2ed6657d-e927-568b-95e1-2665a8aea6a2',
+      );
+    });
+
+    it('refuses to build without MicrosoftAppId unless a placeholder is allowed', async () => {
+      const config = configWith({ MicrosoftAppId: '' });
+      expect(() => buildManifest(config)).to.throw(TeamsPackageError, /MicrosoftAppId is empty/);
+      let caught: unknown;
+      await buildTeamsPackage(config).catch((error: unknown) => (caught = error));
+      expect(caught).to.be.instanceOf(TeamsPackageError);
+
+      const placeholder = await buildTeamsPackage(config, { allowPlaceholder: true });
+      expect(placeholder.manifest.bots[0].botId).to.equal(PLACEHOLDER_BOT_ID);
+      expect(placeholder.warnings.join(' ')).to.match(/placeholder/);
+    });
+
+    it('rejects a bot id or Teams app id that is not a GUID', () => {
+      expect(() => buildManifest(configWith({ MicrosoftAppId: 'my-bot' }))).to.throw(
+        TeamsPackageError,
+        /GUID/,
+      );
+      expect(() => buildManifest(configWith({ TEAMS_APP_ID: '1234' }))).to.throw(
+        TeamsPackageError,
+        /TEAMS_APP_ID/,
+      );
+    });
+
+    it('declares one conversational bot for personal, team and group chat with the three commands', () => {
+      const { manifest } = buildManifest(configWith());
+      expect(manifest.bots).to.have.length(1);
+      const [bot] = manifest.bots;
+      expect(bot.scopes).to.have.members(['personal', 'team', 'groupChat']);
+      expect(bot.supportsFiles).to.equal(false);
+      expect(bot.isNotificationOnly).to.equal(false);
+      const scopes = bot.commandLists.flatMap((list) => list.scopes);
+      expect(scopes).to.have.members(['personal', 'team', 'groupChat']);
+      for (const list of bot.commandLists) {
+        expect(list.commands.map((command) => command.title)).to.deep.equal([
+          'how do I take it',
+          'am I at risk',
+          'help',
+        ]);
+        for (const command of list.commands) expect(command.description).to.not.equal('');
+      }
+    });
+
+    it('says it uses the EMA overview of Imnovid and is not medical advice', () => {
+      const { manifest } = buildManifest(configWith());
+      for (const text of [manifest.description.short, manifest.description.full]) {
+        expect(text).to.contain('EMA');
+        expect(text).to.contain('Imnovid');
+        expect(text).to.match(/not medical advice/i);
+      }
+      expect(manifest.name.short).to.match(/^Imnovid/);
+      expect(manifest.accentColor).to.match(/^#[0-9A-Fa-f]{6}$/);
+    });
+
+    it('takes the developer details and valid domain from the configuration', () => {
+      const { manifest } = buildManifest(configWith());
+      expect(manifest.developer).to.deep.equal({
+        name: 'Example Hospital Pharmacy',
+        websiteUrl: 'https://hospital.example/imnovid',
+        privacyUrl: 'https://hospital.example/privacy',
+        termsOfUseUrl: 'https://hospital.example/terms',
+      });
+      expect(manifest.validDomains).to.deep.equal(['bot.hospital.example']);
+
+      const noBase = buildManifest(configWith({ PUBLIC_BASE_URL: '' }));
+      expect(noBase.manifest.validDomains).to.deep.equal([]);
+      expect(noBase.warnings.join(' ')).to.contain('PUBLIC_BASE_URL');
+      expect(validateManifest(noBase.manifest).valid).to.equal(true);
+    });
+  });
+
+  describe('icons', () => {
+    it(`color.png is ${COLOR_SIZE}x${COLOR_SIZE}, opaque and in colour`, () => {
+      const png = readPng('color.png');
+      expect([png.width, png.height]).to.deep.equal([192, 192]);
+      const colours = new Set<string>();
+      for (let i = 0; i < png.data.length; i += 4) {
+        expect(png.data[i + 3]).to.equal(255);
+        colours.add(`${png.data[i]},${png.data[i + 1]},${png.data[i + 2]}`);
+      }
+      expect(colours.size).to.be.greaterThan(2);
+    });
+
+    it(`outline.png is ${OUTLINE_SIZE}x${OUTLINE_SIZE} and only white on transparent`, () => {
+      const png = readPng('outline.png');
+      expect([png.width, png.height]).to.deep.equal([32, 32]);
+      let opaque = 0;
+      let transparent = 0;
+      for (let i = 0; i < png.data.length; i += 4) {
+        const alpha = png.data[i + 3];
+        if (alpha === 0) {
+          transparent++;
+          continue;
+        }
+        expect([png.data[i], png.data[i + 1], png.data[i + 2]], `pixel ${i / 4}`).to.deep.equal([
+          255, 255, 255,
+        ]);
+        if (alpha === 255) opaque++;
+      }
+      expect(opaque).to.be.greaterThan(50);
+      expect(transparent).to.be.greaterThan(300);
+    });
+
+    it('the committed PNGs are what teams/icons.ts draws', () => {
+      expect(readPng('color.png').data.equals(drawColorIcon().data)).to.equal(true);
+      expect(readPng('outline.png').data.equals(drawOutlineIcon().data)).to.equal(true);
+    });
+  });
+
+  describe('zip', () => {
+    it('holds exactly manifest.json, color.png and outline.png at the root', async () => {
+      const pkg = await buildTeamsPackage(configWith({ TEAMS_APP_ID }));
+      const zip = await JSZip.loadAsync(pkg.zip);
+      const names = Object.keys(zip.files);
+      expect(names).to.have.members(['manifest.json', 'color.png', 'outline.png']);
+      expect(names).to.have.length(3);
+
+      const manifest = JSON.parse(await zip.file('manifest.json')!.async('string'));
+      expect(manifest).to.deep.equal(pkg.manifest);
+      expect(manifest.id).to.equal(TEAMS_APP_ID);
+      expect(manifest.bots[0].botId).to.equal(BOT_ID);
+      expect(validateManifest(manifest).valid).to.equal(true);
+
+      for (const icon of ['color.png', 'outline.png']) {
+        const inZip = await zip.file(icon)!.async('nodebuffer');
+        expect(inZip.equals(readFileSync(join(TEAMS_DIR, icon))), icon).to.equal(true);
+      }
+    });
+
+    it('is byte-for-byte the same when built twice from the same configuration', async () => {
+      const first = await buildTeamsPackage(configWith());
+      const second = await buildTeamsPackage(configWith());
+      expect(first.zip.equals(second.zip)).to.equal(true);
+    });
+  });
+
+  describe('CLI', () => {
+    const messages: string[] = [];
+    const log = { log: (m: string) => messages.push(m), error: (m: string) => messages.push(m) };
+    let dir: string;
+
+    beforeEach(() => {
+      messages.length = 0;
+      dir = mkdtempSync(join(tmpdir(), 'teams-package-'));
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('writes the zip where --out says', async () => {
+      const out = join(dir, 'nested', 'app.zip');
+      expect(await runPackageCli(['--out', out], configWith(), log)).to.equal(0);
+      const zip = await JSZip.loadAsync(readFileSync(out));
+      expect(Object.keys(zip.files)).to.have.members(['manifest.json', 'color.png', 'outline.png']);
+    });
+
+    it('exits 1 with a clear message when MicrosoftAppId is empty', async () => {
+      const out = join(dir, 'app.zip');
+      expect(await runPackageCli(['--out', out], configWith({ MicrosoftAppId: '' }), log)).to.equal(1);
+      expect(messages.join('\n')).to.match(/MicrosoftAppId is empty.*--allow-placeholder/);
+      expect(
+        await runPackageCli(['--out', out, '--allow-placeholder'], configWith({ MicrosoftAppId: '' }), log),
+      ).to.equal(0);
+    });
+
+    it('rejects unknown arguments', async () => {
+      expect(await runPackageCli(['--bogus'], configWith(), log)).to.equal(1);
+      expect(messages.join('\n')).to.contain('--bogus');
+    });
+  });
+});
