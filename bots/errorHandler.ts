@@ -1,12 +1,12 @@
 // Last-resort turn error handling: log without message text, trace for the Emulator, apologise,
 // and clear the conversation's state so a broken dialog cannot fail every following turn.
-import type { BotState, CloudAdapter, TurnContext } from 'botbuilder';
+import type { BotAdapter, BotState, TurnContext } from 'botbuilder';
 import type { Logger } from '../server/log';
 
 export const APOLOGY =
   'Sorry, something went wrong on my side. Please try asking again; if it keeps happening, ask your pharmacist or doctor.';
 
-export function installErrorHandler(adapter: CloudAdapter, states: BotState[], log: Logger): void {
+export function installErrorHandler(adapter: BotAdapter, states: BotState[], log: Logger): void {
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log.error('turn.error', {
       name: error.name,

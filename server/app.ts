@@ -4,6 +4,7 @@ import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Config } from '../config';
 import type { Logger } from './log';
 import { mountDirectLine } from '../channels/directline';
+import { activityProblem } from './activityCheck';
 
 export interface KnowledgeInfo {
   documentId: string;
@@ -28,6 +29,11 @@ export function createServer(deps: ServerDeps): restify.Server {
   server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
 
   server.post('/api/messages', async (req, res) => {
+    const problem = activityProblem(req.body);
+    if (problem) {
+      res.send(400, { error: 'BadRequest', message: problem });
+      return;
+    }
     await adapter.process(req, res, (context) => bot.run(context));
   });
 

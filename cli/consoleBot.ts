@@ -1,0 +1,37 @@
+// The same bot the server runs (same safety gate, dialogs and answers), wired to the console adapter.
+import { MemoryStorage, type Activity } from 'botbuilder';
+import { loadConfig } from '../config';
+import { ImnovidBot } from '../bots/imnovidBot';
+import { installErrorHandler } from '../bots/errorHandler';
+import { loadKnowledge, type LoadedKnowledge } from '../knowledge/load';
+import { silentLogger } from '../server/log';
+import { ConsoleAdapter } from './consoleAdapter';
+
+export interface ConsoleBot {
+  knowledge: LoadedKnowledge;
+  /** Conversation start: the welcome. */
+  start(): Promise<Partial<Activity>[]>;
+  say(text: string): Promise<Partial<Activity>[]>;
+}
+
+export function createConsoleBot(): ConsoleBot {
+  const config = loadConfig();
+  const knowledge = loadKnowledge();
+  const adapter = new ConsoleAdapter();
+  // The console never logs: a helpdesk screen should show the conversation only.
+  const bot = new ImnovidBot({ config, knowledge, storage: new MemoryStorage(), log: silentLogger });
+  installErrorHandler(adapter, [bot.conversationState, bot.privateState], silentLogger);
+  const logic = (context: Parameters<ImnovidBot['run']>[0]): Promise<void> => bot.run(context);
+  return {
+    knowledge,
+    start: () => adapter.start(logic),
+    say: (text) => adapter.turn({ text }, logic),
+  };
+}
+
+/** Reply text plus its buttons, numbered so the user can type the number. */
+export function formatReply(reply: Partial<Activity>): { text: string; choices: string[] } {
+  const choices = (reply.suggestedActions?.actions ?? []).map((a) => String(a.value ?? a.title));
+  const titles = (reply.suggestedActions?.actions ?? []).map((a, i) => `  ${i + 1}. ${a.title}`);
+  return { text: [reply.text ?? '', ...titles].filter(Boolean).join('\n'), choices };
+}

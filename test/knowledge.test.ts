@@ -1,0 +1,205 @@
+// The chunker: furniture removed, answers verbatim, provenance kept, output reproducible, and generic
+// enough to read a second overview (a made-up medicine written to the same EMA template).
+import { expect } from 'chai';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanOverview, cleanText, splitSentences } from '../knowledge/build/clean';
+import { buildFromFiles, paths, readJson, serialise } from '../knowledge/build/sources';
+import type { OverviewTemplate } from '../knowledge/build/chunk';
+import type { KnowledgeBase } from '../knowledge/types';
+
+const template = readJson<OverviewTemplate>(paths.template);
+const rawSource = readFileSync(paths.source, 'utf8');
+const cleaned = cleanOverview(rawSource, template.sections);
+const sourceText = cleanText(cleaned);
+const committed = readJson<KnowledgeBase>(paths.output);
+
+/** An answer line is a whole source sentence, or a verbatim span with "…" where text is left out. */
+function spansOf(line: string): string[] {
+  return line
+    .split('…')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+describe('knowledge base', () => {
+  describe('cleaning the PDF extraction', () => {
+    it('reads the document id, product number, names, date and attribution', () => {
+      expect(cleaned.documentId).to.equal('EMA/240195/2019');
+      expect(cleaned.productNumber).to.equal('EMEA/H/C/002682');
+      expect(cleaned.medicine).to.equal('Imnovid');
+      expect(cleaned.activeSubstance).to.equal('pomalidomide');
+      expect(cleaned.lastUpdated).to.equal('04-2019');
+      expect(cleaned.attribution).to.match(/^© European Medicines Agency, 2019\. Reproduction is authorised/);
+    });
+
+    it('removes page furniture: headers, footers, page numbers, the address block, footnote markers', () => {
+      for (const furniture of [
+        'Page 2/3',
+        'Page 3/3',
+        'Official address',
+        'Scarlattilaan',
+        'Send us a question',
+        'An agency of the European',
+        'Imnovid0F',
+        'Imnovid1',
+        'EMEA/H/C',
+        '+31',
+      ]) {
+        expect(sourceText, furniture).not.to.include(furniture);
+      }
+      expect(sourceText).not.to.match(/ {2,}/);
+    });
+
+    it('keeps the footnote content with the name it annotates', () => {
+      expect(cleaned.footnotes).to.deep.equal(['Previously known as Pomalidomide Celgene.']);
+      const pair = committed.pairs.find((p) => p.id === 'title.former-name');
+      expect(pair?.answer).to.deep.equal(['Previously known as Pomalidomide Celgene.']);
+    });
+
+    it('finds the eight question sections of the overview, including a heading wrapped over two lines', () => {
+      expect(cleaned.sections.map((s) => s.heading)).to.deep.equal([
+        'What is Imnovid and what is it used for?',
+        'How is Imnovid used?',
+        'How does Imnovid work?',
+        'What benefits of Imnovid have been shown in studies?',
+        'What are the risks associated with Imnovid?',
+        'Why is Imnovid authorised in the EU?',
+        'What measures are being taken to ensure the safe and effective use of Imnovid?',
+        'Other information about Imnovid',
+      ]);
+    });
+
+    it('joins sentences broken across lines and pages', () => {
+      expect(sourceText).to.include(
+        'Imnovid is a cancer medicine used to treat multiple myeloma (a cancer of the bone marrow).',
+      );
+      expect(sourceText).to.include(
+        'The company that makes Imnovid will set up a pregnancy-prevention programme in each Member State.',
+      );
+    });
+
+    it('splits sentences without breaking decimals or web addresses', () => {
+      expect(splitSentences('They lived 11.2 months. See ema.europa.eu/x Next one.')).to.deep.equal([
+        'They lived 11.2 months.',
+        'See ema.europa.eu/x',
+        'Next one.',
+      ]);
+    });
+  });
+
+  describe('Q&A pairs', () => {
+    it('quotes the source: every sentence of every answer occurs in the cleaned source text', () => {
+      const sentences = new Set(sourceText.split('\n'));
+      for (const pair of committed.pairs) {
+        expect(pair.answer, pair.id).not.to.be.empty;
+        for (const line of pair.answer) {
+          if (line.includes('…')) {
+            for (const span of spansOf(line)) expect(sourceText, `${pair.id}: "${span}"`).to.include(span);
+          } else {
+            expect(sentences.has(line), `${pair.id}: "${line}" is not a source sentence`).to.equal(true);
+          }
+        }
+      }
+    });
+
+    it('regenerating from the source reproduces the committed kb.json byte for byte', () => {
+      expect(serialise(buildFromFiles())).to.equal(readFileSync(paths.output, 'utf8'));
+    });
+
+    it('gives every pair an id, a question, alternates and provenance', () => {
+      const ids = new Set<string>();
+      for (const pair of committed.pairs) {
+        expect(ids.has(pair.id), `duplicate ${pair.id}`).to.equal(false);
+        ids.add(pair.id);
+        expect(pair.question, pair.id).to.match(/\?$/);
+        expect(pair.alternates.length, `${pair.id} alternates`).to.be.at.least(2);
+        expect(pair.provenance.documentId).to.equal('EMA/240195/2019');
+        expect(pair.provenance.lastUpdated).to.equal('04-2019');
+        expect(pair.provenance.section).to.be.a('string').and.not.equal('');
+      }
+    });
+
+    it('splits sections into one-topic pairs', () => {
+      const byId = new Map(committed.pairs.map((p) => [p.id, p]));
+      const expectations: Record<string, RegExp> = {
+        'use.forms': /capsules \(1, 2, 3 and 4 mg\)/,
+        'use.schedule-bortezomib': /first 2 weeks of 3-week treatment cycles/,
+        'use.schedule-dexamethasone':
+          /first 3 weeks of 4-week treatment cycles when given in combination with dexamethasone only/,
+        'use.dose': /starting dose is 4 mg once a day, taken at the same time each day/,
+        'use.changes': /interrupted or stopped, or the dose reduced/,
+        'use.prescription': /only be obtained with a prescription/,
+        'risks.common-side-effects': /most common side effects/,
+        'risks.serious-side-effects': /^Serious side effects/,
+        'risks.pregnancy': /must not be used in women who are pregnant/,
+        'risks.men': /pass into semen/,
+        'measures.pregnancy-programme': /pregnancy-prevention programme/,
+        'measures.registry': /registry of patients/,
+        'other.authorisation-date': /5 August 2013/,
+      };
+      for (const [id, re] of Object.entries(expectations)) {
+        expect(byId.get(id)?.answer.join(' '), id).to.match(re);
+      }
+      // Topics do not leak into each other.
+      expect(byId.get('risks.common-side-effects')?.answer.join(' ')).not.to.include('Serious side effects,');
+      expect(byId.get('use.schedule-dexamethasone')?.answer.join(' ')).not.to.include('bortezomib');
+    });
+
+    it('carries the lay vocabulary the matcher needs', () => {
+      const synonyms = committed.vocabulary.synonyms;
+      const lay = Object.values(synonyms).flat().join(' | ');
+      for (const phrase of ['low red blood cells', 'swollen ankles', 'tingling', 'blood clot in the lungs']) {
+        expect(lay, phrase).to.include(phrase);
+      }
+      expect(committed.vocabulary.names).to.include.members(['imnovid', 'pomalidomide', 'pomalidomid']);
+    });
+  });
+
+  describe('a second overview in the same template (made-up medicine)', () => {
+    const data = join(__dirname, 'data');
+    const other = buildFromFiles(join(data, 'zentravo-overview.txt'), join(data, 'zentravo-curation.json'));
+
+    it('is chunked by the same code with its own name, document and date', () => {
+      expect(other.medicine).to.equal('Zentravo');
+      expect(other.activeSubstance).to.equal('lumivastat');
+      expect(other.documentId).to.equal('EMA/999001/2024');
+      expect(other.lastUpdated).to.equal('06-2024');
+      expect(other.lastUpdatedText).to.equal('June 2024');
+      expect(JSON.stringify(other)).not.to.match(/imnovid|pomalidomide/i);
+    });
+
+    it('finds its sections, topics and footnote, and quotes it verbatim', () => {
+      const ids = other.pairs.map((p) => p.id);
+      expect(ids).to.include.members([
+        'what.overview',
+        'what.active-substance',
+        'use.forms',
+        'use.dose',
+        'risks.common-side-effects',
+        'risks.serious-side-effects',
+        'other.authorisation-date',
+        'title.former-name',
+      ]);
+      const raw = readFileSync(join(data, 'zentravo-overview.txt'), 'utf8').replace(/\s+/g, ' ');
+      for (const pair of other.pairs) {
+        for (const line of pair.answer) expect(raw, pair.id).to.include(line);
+      }
+      expect(other.pairs.find((p) => p.id === 'use.forms')?.question).to.equal(
+        'What strengths and forms does Zentravo come in?',
+      );
+      expect(other.pairs.find((p) => p.id === 'title.former-name')?.answer).to.deep.equal([
+        'Previously known as Lumivastat Example.',
+      ]);
+    });
+
+    it('the chunker code and template name no medicine', () => {
+      const buildDir = join(__dirname, '..', 'knowledge', 'build');
+      // sources.ts only says where this project's medicine files are; the reading and chunking code is generic.
+      for (const file of readdirSync(buildDir).filter((f) => f !== 'sources.ts' && f !== 'cli.ts')) {
+        const text = readFileSync(join(buildDir, file), 'utf8');
+        expect(text, file).not.to.match(/imnovid|pomalidomide|myeloma|bortezomib/i);
+      }
+    });
+  });
+});
