@@ -2,6 +2,7 @@
 import {
   ConversationState,
   PrivateConversationState,
+  type Activity,
   TeamsActivityHandler,
   TurnContext,
   type StatePropertyAccessor,
@@ -13,9 +14,9 @@ import type { LoadedKnowledge } from '../knowledge/load';
 import type { Logger } from '../server/log';
 import { MainDialog } from '../dialogs/mainDialog';
 import { messageText, sendReply, fill, type BotServices } from '../dialogs/services';
-import { welcomeReply } from '../dialogs/replies';
+import { helpReply, welcomeReply } from '../dialogs/replies';
 import { createSafetyGate, type SafetyGate } from '../safety/gate';
-import { texts } from '../render/renderer';
+import { isSharedConversation, texts } from '../render/renderer';
 
 export interface BotDeps {
   config: Config;
@@ -49,9 +50,9 @@ export class ImnovidBot extends TeamsActivityHandler {
     this.safety = createSafetyGate({ emergencyNumber: deps.config.emergencyNumber });
 
     this.onMembersAdded(async (context, next) => {
-      const botId = context.activity.recipient?.id;
-      const humans = (context.activity.membersAdded ?? []).filter((m) => m.id !== botId);
-      if (humans.length > 0) await sendReply(context, this.services, welcomeReply(this.services));
+      if (welcomesOnMembersAdded(context.activity)) {
+        await sendReply(context, this.services, welcomeReply(this.services));
+      }
       await next();
     });
 
@@ -61,9 +62,15 @@ export class ImnovidBot extends TeamsActivityHandler {
     });
   }
 
-  /** Teams personal-scope install: the conversationUpdate may not come, so welcome here too. */
+  /**
+   * Teams personal chat: installing the app is the start of the conversation, so welcome here. A team or
+   * group chat is welcomed when the bot joins it (onMembersAdded), and an upgrade is no new start.
+   */
   protected override async onInstallationUpdateAddActivity(context: TurnContext): Promise<void> {
-    await sendReply(context, this.services, welcomeReply(this.services));
+    if (context.activity.action === 'add' && !isSharedConversation(context.activity)) {
+      await sendReply(context, this.services, welcomeReply(this.services));
+    }
+    await super.onInstallationUpdateAddActivity(context);
   }
 
   override async run(context: TurnContext): Promise<void> {
@@ -75,20 +82,22 @@ export class ImnovidBot extends TeamsActivityHandler {
   private async handleMessage(context: TurnContext): Promise<void> {
     const activity = context.activity;
     if (activity.channelId === 'msteams') {
-      const groupLike =
-        activity.conversation?.conversationType && activity.conversation.conversationType !== 'personal';
-      const mentioned = (activity.entities ?? []).some(
-        (e) =>
-          e.type === 'mention' &&
-          (e as { mentioned?: { id?: string } }).mentioned?.id === activity.recipient?.id,
-      );
-      // In channels and group chats the bot only speaks when spoken to.
-      if (groupLike && !mentioned && !activity.value) return;
-      TurnContext.removeRecipientMention(activity);
+      // In channels and group chats the bot only speaks when spoken to. A card button press carries a
+      // value and no mention: it answers the bot's own card, so it counts as spoken to.
+      const submitted = activity.value !== undefined && activity.value !== null;
+      if (isSharedConversation(activity) && !mentionsBot(activity) && !submitted) return;
+      removeMentions(activity);
     }
+    // Web Chat posts a card button's data as the value, without text; prompts read the text, so copy it.
+    if (!activity.text) activity.text = messageText(context);
 
     const text = messageText(context);
     this.deps.log.debug('turn.message', { channel: activity.channelId, length: text.length });
+    if (text === '' && activity.channelId === 'msteams' && mentionsBot(activity)) {
+      // "@Imnovid info" alone: the person wants the bot's attention, so say what it can do.
+      await sendReply(context, this.services, helpReply(this.services));
+      return;
+    }
     if (text === '') {
       const attachmentOnly = (activity.attachments?.length ?? 0) > 0;
       await sendReply(context, this.services, {
@@ -101,17 +110,53 @@ export class ImnovidBot extends TeamsActivityHandler {
       return;
     }
 
+    // The gate sees every message first, in or out of a flow; what it catches never reaches the matcher.
     const hit = this.safety.check(text);
     if (hit) {
       this.deps.log.info('turn.safety', { kind: hit.kind, category: hit.category });
       await sendReply(context, this.services, { intro: [hit.message], urgent: hit.kind === 'red-flag' });
-      if (hit.kind === 'red-flag') {
-        // Urgent advice ends any guided flow: the patient should act on it, not answer our prompt.
-        await this.dialogState.delete(context);
-      }
+      // Urgent advice or a deferral ends any guided flow: the next message must not be read as an
+      // answer to a question the patient can no longer see.
+      await this.dialogState.delete(context);
       return;
     }
 
     await runDialog(this.dialog, context, this.dialogState);
   }
+}
+
+/**
+ * Who is welcomed when members join. Teams: a team or group chat once, when the bot itself is added
+ * (people joining a team later are not greeted in the channel); a personal chat on installation instead.
+ * Other channels (Web Chat, Direct Line, console): each conversation, when a person joins it.
+ */
+function welcomesOnMembersAdded(activity: Activity): boolean {
+  const botId = activity.recipient?.id;
+  const added = activity.membersAdded ?? [];
+  if (activity.channelId === 'msteams') {
+    return isSharedConversation(activity) && added.some((m) => m.id === botId);
+  }
+  return added.some((m) => m.id !== botId);
+}
+
+function botMentions(activity: Activity) {
+  return TurnContext.getMentions(activity).filter((m) => m.mentioned?.id === activity.recipient?.id);
+}
+
+function mentionsBot(activity: Activity): boolean {
+  return botMentions(activity).length > 0;
+}
+
+/**
+ * Teams writes each @mention into the text as <at>Name</at>. Remove the bot's (the SDK's way, by the
+ * entity's text), then any <at> span left over (a second mention, or markup that differs from the entity):
+ * names are never part of the question, and other people's names should not reach the matcher.
+ */
+function removeMentions(activity: Activity): void {
+  if (typeof activity.text !== 'string') return;
+  // The SDK replaces the entity's text as given: without one it would remove the word "undefined".
+  if (botMentions(activity).every((m) => typeof m.text === 'string' && m.text !== '')) {
+    TurnContext.removeRecipientMention(activity);
+  }
+  activity.text = activity.text.replace(/<at\b[^>]*>[\s\S]*?<\/at>/gi, '').trim();
 }

@@ -77,7 +77,12 @@ export abstract class GuidedFlowDialog extends InterruptibleDialog {
     const text = String(step.result ?? '');
     const option = this.flow.options.find((o) => o.id === text) ?? recogniseOption(this.flowId, text);
     if (!option) {
-      await sendReply(step.context, this.services, { intro: [fill(this.services, this.flow.giveUp)] });
+      // Giving up is an answer too: it still points to the doctor, the pharmacist and the leaflet.
+      await sendReply(step.context, this.services, {
+        intro: [fill(this.services, this.flow.giveUp)],
+        leaflet: true,
+        buttons: this.flow.followUps,
+      });
       return step.endDialog();
     }
     const reply: Reply = {
@@ -89,8 +94,9 @@ export abstract class GuidedFlowDialog extends InterruptibleDialog {
       buttons: this.flow.followUps,
     };
     await sendReply(step.context, this.services, reply);
-    const last = option.blocks[0];
-    if (last) await this.services.lastPair.set(step.context, last.pair);
+    // The first block is the option's main answer: the context for a follow-up ("and with dexamethasone?").
+    const main = option.blocks[0];
+    if (main) await this.services.lastPair.set(step.context, main.pair);
     return step.endDialog(option.id);
   }
 

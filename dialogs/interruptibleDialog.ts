@@ -1,16 +1,26 @@
-// Base class for the guided flows: global commands (help, cancel, menu) and a new, unrelated
-// question are handled at any step, before the flow's own prompt sees the message.
+// Base class for the guided flows: global commands (help, cancel, menu) and a message meant for
+// something else (another flow, small talk, a question the overview answers) are handled at any step,
+// before the flow's own prompt sees the message.
 import {
   ComponentDialog,
   DialogTurnStatus,
   type DialogContext,
   type DialogTurnResult,
 } from 'botbuilder-dialogs';
-import { recogniseCommand } from './intents';
+import { recogniseCommand, recogniseFlow, recogniseSmallTalk } from './intents';
 import { messageText, sendReply, type BotServices } from './services';
-import { answerQuestion } from './faq';
 import { helpReply, menuReply } from './replies';
+import { answerQuestion } from './faq';
 import { texts } from '../render/renderer';
+
+/** What a flow ends with when the message was not for it: the router should handle the same message afresh. */
+export interface Reroute {
+  reroute: true;
+}
+
+export function isReroute(result: unknown): result is Reroute {
+  return typeof result === 'object' && result !== null && (result as Reroute).reroute === true;
+}
 
 export abstract class InterruptibleDialog extends ComponentDialog {
   protected constructor(
@@ -20,7 +30,7 @@ export abstract class InterruptibleDialog extends ComponentDialog {
     super(id);
   }
 
-  /** Whether the text answers the flow's current question; if not, it may be a new question. */
+  /** Whether the text answers the flow's current question; if not, it may be meant for something else. */
   protected abstract recognisesAnswer(text: string): boolean;
 
   override async onContinueDialog(dc: DialogContext): Promise<DialogTurnResult> {
@@ -46,11 +56,16 @@ export abstract class InterruptibleDialog extends ComponentDialog {
         break;
     }
     if (text === '' || this.recognisesAnswer(text)) return undefined;
-    // Not an answer to our question: if it is a question the overview answers, leave the flow and answer it.
-    const outcome = answerQuestion(this.services.kb, this.services.matcher, text);
-    if (outcome.result.kind !== 'answer' || !outcome.answered) return undefined;
-    await sendReply(dc.context, this.services, outcome.reply);
-    await this.services.lastPair.set(dc.context, outcome.answered.id);
-    return dc.cancelAllDialogs();
+    // Not an answer to our question: a flow button, a greeting or a question the overview answers
+    // ends this flow cleanly, and the router handles the message as if no flow had been running.
+    if (recogniseFlow(text) || recogniseSmallTalk(text) || this.answerable(text)) {
+      await dc.cancelAllDialogs();
+      return { status: DialogTurnStatus.complete, result: { reroute: true } satisfies Reroute };
+    }
+    return undefined;
+  }
+
+  private answerable(text: string): boolean {
+    return answerQuestion(this.services.kb, this.services.matcher, text).answered !== undefined;
   }
 }

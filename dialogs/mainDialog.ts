@@ -1,5 +1,6 @@
 // The root dialog: routes each new message to a guided flow, a fixed reply, or the FAQ answer.
-// A running flow receives the message first (runDialog continues it), with its interruptions.
+// A running flow receives the message first (runDialog continues it), with its interruptions; a flow
+// that finds the message was not for it ends with a reroute, and the router handles the same message.
 import {
   ComponentDialog,
   WaterfallDialog,
@@ -12,6 +13,7 @@ import { recogniseCommand, recogniseFlow, recogniseOption, recogniseSmallTalk } 
 import { messageText, sendReply, type BotServices } from './services';
 import { answerQuestion, fallbackReply } from './faq';
 import { helpReply, menuReply, smallTalkReply } from './replies';
+import { isReroute } from './interruptibleDialog';
 
 export const MAIN_DIALOG = 'mainDialog';
 const ROUTE = 'route';
@@ -21,8 +23,14 @@ export class MainDialog extends ComponentDialog {
     super(MAIN_DIALOG);
     this.addDialog(new HowToTakeDialog(services));
     this.addDialog(new RiskDialog(services));
-    this.addDialog(new WaterfallDialog(ROUTE, [(s) => this.route(s)]));
+    this.addDialog(new WaterfallDialog(ROUTE, [(s) => this.route(s), (s) => this.afterFlow(s)]));
     this.initialDialogId = ROUTE;
+  }
+
+  // Routing starts a flow only through beginDialog, which never reroutes, so this cannot loop.
+  private async afterFlow(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (isReroute(step.result)) return step.replaceDialog(ROUTE);
+    return step.endDialog();
   }
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -2,7 +2,13 @@
 import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { KnowledgeBase } from '../knowledge/types';
 import type { Matcher } from '../knowledge/match/matcher';
-import { channelSupportsCards, fillTemplate, render, type Reply } from '../render/renderer';
+import {
+  channelSupportsCards,
+  fillTemplate,
+  isSharedConversation,
+  render,
+  type Reply,
+} from '../render/renderer';
 
 export interface BotServices {
   kb: KnowledgeBase;
@@ -24,6 +30,7 @@ export function renderFor(context: TurnContext, services: BotServices, reply: Re
     leafletUrl: services.leafletUrl,
     emergencyNumber: services.emergencyNumber,
     cards: channelSupportsCards(context.activity.channelId),
+    shared: isSharedConversation(context.activity),
   });
   // MessageData is a structural subset of Activity; only SuggestedActions' optional `to` differs in typing.
   return message as Partial<Activity>;

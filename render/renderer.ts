@@ -1,6 +1,6 @@
-// The one place where replies become messages: an Adaptive Card (1.5: the highest version both Teams
-// and Web Chat render) with a plain-text fallback, or plain text with suggested actions for channels
-// without cards. Knowledge-base answers are copied verbatim; user input is never placed in markup.
+// The one place where replies become messages: an Adaptive Card (1.5: Teams renders up to 1.5, Web Chat's
+// adaptivecards 3.0 up to 1.6) with a plain-text fallback, or plain text with suggested actions for
+// channels without cards. Knowledge-base answers are copied verbatim; user input is never placed in markup.
 import type { KnowledgeBase, QAPair } from '../knowledge/types';
 import texts from './texts.json';
 
@@ -38,6 +38,11 @@ export interface RenderContext {
   emergencyNumber: string;
   /** Whether the channel renders Adaptive Cards. */
   cards: boolean;
+  /**
+   * A conversation several people share (a Teams channel or group chat). Teams shows suggested actions
+   * only in personal chats, so there buttons must sit on a card, or be listed in the text.
+   */
+  shared?: boolean;
 }
 
 /** A Bot Framework message activity as plain data (the renderer does not depend on botbuilder). */
@@ -51,6 +56,7 @@ export interface MessageData {
 }
 
 export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+export const CARD_VERSION = '1.5';
 
 export function fillTemplate(template: string, ctx: Pick<RenderContext, 'kb' | 'emergencyNumber'>): string {
   return template
@@ -90,13 +96,43 @@ export function replyAsText(original: Reply, ctx: RenderContext): string {
   return parts.join('\n\n');
 }
 
+/** The buttons as text, for where they cannot be shown: a card's fallback, a shared text-only chat. */
+function choicesAsText(buttons: Button[] | undefined): string {
+  if (!buttons || buttons.length === 0) return '';
+  return [texts.choicesIntro, ...buttons.map((b) => `• ${b.title}`)].join('\n');
+}
+
 function textBlock(text: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { type: 'TextBlock', text, wrap: true, ...extra };
 }
 
-/** Adaptive Card TextBlocks read markdown: escape it so verbatim answers show as written. */
-function literal(text: string): string {
-  return text.replace(/([\\*_`[\]#>~|])/g, '\\$1').replace(/^(\d+)\./gm, '$1\\.');
+/**
+ * Adaptive Card TextBlocks read markdown (and Web Chat renders inline HTML in it). Escape, with CommonMark's
+ * backslash escapes, only what could start emphasis, code, a link, HTML, an entity, a heading, a quote or
+ * a list, so text shows exactly as written; other punctuation stays bare, since some clients show escapes.
+ */
+export function literal(text: string): string {
+  return text
+    .replace(/([\\*_`[\]~<|])/g, '\\$1')
+    .replace(/&(?=#?\w+;)/g, '\\&')
+    .replace(/^(\s*)([-+=#>])/gm, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])/gm, '$1\\$2');
+}
+
+/**
+ * A card button. Teams (data.msteams) sends messageBack: the text to the bot, the value as the activity's
+ * value (so the turn counts as addressed to the bot even in a channel, without an @mention), and the
+ * displayText into the chat. Web Chat ignores msteams and posts the whole data object as the value.
+ */
+function submitAction(b: Button): Record<string, unknown> {
+  return {
+    type: 'Action.Submit',
+    title: b.title,
+    data: {
+      text: b.value,
+      msteams: { type: 'messageBack', text: b.value, displayText: b.value, value: { text: b.value } },
+    },
+  };
 }
 
 export function replyAsCard(original: Reply, ctx: RenderContext): Record<string, unknown> {
@@ -125,32 +161,30 @@ export function replyAsCard(original: Reply, ctx: RenderContext): Record<string,
   for (const note of reply.notes ?? []) body.push(textBlock(literal(note)));
   if (reply.defer) body.push(textBlock(literal(texts.deferral), { isSubtle: true, separator: true }));
 
+  // Each action in an ActionSet of its own: a full-width button per row, so long titles are not cut off
+  // and no host's limit on actions per set (Teams shows 6) drops a choice.
   const actions: Record<string, unknown>[] = [];
   if (reply.leaflet)
     actions.push({ type: 'Action.OpenUrl', title: texts.leafletAction, url: ctx.leafletUrl });
-  for (const b of reply.buttons ?? []) {
-    // imBack in Teams posts the text; Web Chat posts the data object, which the bot reads as text.
-    actions.push({
-      type: 'Action.Submit',
-      title: b.title,
-      data: { text: b.value, msteams: { type: 'imBack', value: b.value } },
-    });
-  }
+  for (const b of reply.buttons ?? []) actions.push(submitAction(b));
+  actions.forEach((action, i) =>
+    body.push({ type: 'ActionSet', actions: [action], ...(i === 0 ? {} : { spacing: 'Small' }) }),
+  );
+
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: '1.5',
+    version: CARD_VERSION,
     // Shown by hosts that cannot render the card: the same content as plain text.
-    fallbackText: replyAsText(reply, ctx),
+    fallbackText: [replyAsText(reply, ctx), choicesAsText(reply.buttons)].filter(Boolean).join('\n\n'),
     body,
-    ...(actions.length > 0 ? { actions } : {}),
   };
 }
 
+/** Card channels get a card for anything with answers or buttons; other replies are plain text there too. */
 export function render(reply: Reply, ctx: RenderContext): MessageData {
-  const text = replyAsText(reply, ctx);
-  const hasContent =
-    (reply.blocks?.length ?? 0) > 0 || reply.urgent || (reply.buttons?.length ?? 0) > 0 || reply.leaflet;
+  const hasButtons = (reply.buttons?.length ?? 0) > 0;
+  const hasContent = (reply.blocks?.length ?? 0) > 0 || reply.urgent || hasButtons || reply.leaflet;
   if (ctx.cards && hasContent) {
     // No message text beside the card: Teams and Web Chat would show the answer twice.
     return {
@@ -160,10 +194,20 @@ export function render(reply: Reply, ctx: RenderContext): MessageData {
       inputHint: 'acceptingInput',
     };
   }
+  const text = replyAsText(reply, ctx);
+  if (hasButtons && ctx.shared) {
+    // A shared chat without cards shows no suggested actions: list the choices, to be typed.
+    return {
+      type: 'message',
+      text: [text, choicesAsText(reply.buttons)].filter(Boolean).join('\n\n'),
+      textFormat: 'plain',
+      inputHint: 'acceptingInput',
+    };
+  }
   const message: MessageData = { type: 'message', text, textFormat: 'plain', inputHint: 'acceptingInput' };
-  if (reply.buttons && reply.buttons.length > 0) {
+  if (hasButtons) {
     message.suggestedActions = {
-      actions: reply.buttons.map((b) => ({ type: 'imBack', title: b.title, value: b.value })),
+      actions: reply.buttons!.map((b) => ({ type: 'imBack', title: b.title, value: b.value })),
     };
   }
   return message;
@@ -174,6 +218,19 @@ const CARD_CHANNELS = new Set(['msteams', 'webchat', 'directline', 'emulator']);
 
 export function channelSupportsCards(channelId: string | undefined): boolean {
   return CARD_CHANNELS.has(channelId ?? '');
+}
+
+/** The parts of an activity that tell who shares the conversation (no botbuilder types needed here). */
+export interface ConversationOf {
+  conversation?: { conversationType?: string; isGroup?: boolean };
+}
+
+/** A Teams channel or group chat (Teams sets conversationType; other channels may only set isGroup). */
+export function isSharedConversation(activity: ConversationOf): boolean {
+  const conversation = activity.conversation;
+  if (!conversation) return false;
+  if (conversation.conversationType) return conversation.conversationType !== 'personal';
+  return conversation.isGroup === true;
 }
 
 export { texts };

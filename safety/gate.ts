@@ -3,7 +3,6 @@
 // module only prepares the text the same way every time and finds the first hit.
 import patterns from './patterns.json';
 import { basicForm } from '../knowledge/match/normalise';
-import { createSpeller } from '../knowledge/match/speller';
 
 export type SafetyKind = 'red-flag' | 'personal-advice';
 
@@ -32,8 +31,62 @@ interface Rule {
 
 /** Messages longer than this are checked on their first part only, which bounds the work per turn. */
 const MAX_CHARS = 2000;
-/** Stricter than the matcher's: a wrong "correction" here would raise a false alarm. */
-const TYPO_THRESHOLD = 0.25;
+/** Words shorter than this are never corrected: too many real words lie one edit apart. */
+const MIN_TYPO_LENGTH = 4;
+/** From this length a word may be two edits away from the word meant ("accidently"). */
+const TWO_EDIT_LENGTH = 8;
+
+/**
+ * Edit distance counting a swap of neighbours as one edit ("pian" → "pain"), the commonest typo.
+ * Returns max + 1 for any distance above max, stopping early once it must exceed it.
+ */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prevPrev: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d = Math.min(d, prevPrev[j - 2]! + 1);
+      row.push(d);
+      rowMin = Math.min(rowMin, d);
+    }
+    if (rowMin > max) return max + 1;
+    prevPrev = prev;
+    prev = row;
+  }
+  return Math.min(prev[b.length]!, max + 1);
+}
+
+/**
+ * Corrects a word to the safety vocabulary when it is a near miss with the same first letter.
+ * Stricter than the matcher's speller on purpose: a wrong "correction" here would raise a false alarm,
+ * so real words that sit close to the vocabulary are listed in `leaveAlone`.
+ */
+export function createCorrector(vocabulary: string[], leaveAlone: string[]): (word: string) => string {
+  const known = new Set([...vocabulary, ...leaveAlone]);
+  const byInitial = new Map<string, string[]>();
+  for (const w of new Set(vocabulary)) byInitial.set(w[0]!, [...(byInitial.get(w[0]!) ?? []), w]);
+  // No cache of corrections: it would keep words of patients' messages in memory after their turn.
+  return (word: string): string => {
+    if (word.length < MIN_TYPO_LENGTH || /\d/.test(word) || known.has(word)) return word;
+    const max = word.length >= TWO_EDIT_LENGTH ? 2 : 1;
+    let best = word;
+    let bestDistance = max + 1;
+    for (const candidate of byInitial.get(word[0]!) ?? []) {
+      const d = editDistance(word, candidate, Math.min(max, bestDistance - 1));
+      if (d < bestDistance) {
+        best = candidate;
+        bestDistance = d;
+      }
+    }
+    return best;
+  };
+}
 
 export function createSafetyGate(options: SafetyOptions): SafetyGate {
   const fillIn = (message: string): string => message.replace(/\{emergency\}/g, options.emergencyNumber);
@@ -52,14 +105,15 @@ export function createSafetyGate(options: SafetyOptions): SafetyGate {
       patterns.personalAdvice.message,
     ),
   ];
-  const speller = createSpeller([...patterns.vocabulary, ...patterns.leaveAlone], TYPO_THRESHOLD);
+  const correct = createCorrector(patterns.vocabulary, patterns.leaveAlone);
 
   return {
     check(text: string): SafetyHit | undefined {
       const basic = basicForm(text.slice(0, MAX_CHARS));
       if (basic === '') return undefined;
+      const corrected = basic.split(' ').map(correct).join(' ');
       // Both forms are tried: the corrected one catches typos, the plain one guards against a "correction" hiding a hit.
-      const forms = [...new Set([speller.correctText(basic), basic])];
+      const forms = corrected === basic ? [basic] : [corrected, basic];
       for (const rule of rules) {
         if (rule.res.some((re) => forms.some((f) => re.test(f)))) {
           return { kind: rule.kind, category: rule.category, message: rule.message };

@@ -4,6 +4,7 @@ import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Config } from '../config';
 import type { Logger } from './log';
 import { mountDirectLine } from '../channels/directline';
+import { mountWeb } from '../channels/web';
 import { activityProblem } from './activityCheck';
 
 export interface KnowledgeInfo {
@@ -38,6 +39,7 @@ export function createServer(deps: ServerDeps): restify.Server {
   });
 
   mountDirectLine(server, { config: deps.config, log });
+  mountWeb(server, { config: deps.config, log });
 
   server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok', knowledgeBase: knowledge });

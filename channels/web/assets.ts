@@ -4,6 +4,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import webTexts from './texts.json';
+
+const JS_TYPE = 'application/javascript; charset=utf-8';
 
 export interface Asset {
   body: Buffer;
@@ -65,23 +68,41 @@ export interface WebAssets {
   demoCss: Asset;
 }
 
+/** Marker in public/embed.js that the server replaces with the widget's texts. */
+export const EMBED_TEXTS_MARKER = '/* texts: filled in by the server */ {}';
+
+let cached: WebAssets | undefined;
+
+/** Reads the assets once per process (several servers may run in one test process). */
 export function loadAssets(): WebAssets {
+  cached ??= readAssets();
+  return cached;
+}
+
+function embedScript(source: Buffer): Buffer {
+  const text = source.toString('utf8');
+  if (!text.includes(EMBED_TEXTS_MARKER)) throw new Error('embed.js lacks its texts marker');
+  // JSON is valid JavaScript; escaping "<" keeps a "</script>" in a text from ending an inline copy.
+  const json = JSON.stringify(webTexts.widget).replace(/</g, '\\u003c');
+  return Buffer.from(
+    text.replace(EMBED_TEXTS_MARKER, () => json),
+    'utf8',
+  );
+}
+
+function readAssets(): WebAssets {
   const pkgDir = webChatPackageDir();
   const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string };
   // The full bundle (not webchat-minimal.js): it renders Markdown and Adaptive/Hero cards.
-  const bundle = makeAsset(
-    readFileSync(join(pkgDir, 'dist', 'webchat.js')),
-    'application/javascript; charset=utf-8',
-  );
+  const bundle = makeAsset(readFileSync(join(pkgDir, 'dist', 'webchat.js')), JS_TYPE);
   const dir = publicDir();
-  const js = (name: string): Asset =>
-    makeAsset(readFileSync(join(dir, name)), 'application/javascript; charset=utf-8');
+  const js = (name: string): Asset => makeAsset(readFileSync(join(dir, name)), JS_TYPE);
   const css = (name: string): Asset => makeAsset(readFileSync(join(dir, name)), 'text/css; charset=utf-8');
   return {
     webChat: { ...bundle, packageVersion: pkg.version, urlPath: `/static/webchat-${pkg.version}.js` },
     chatJs: js('chat.js'),
     chatCss: css('chat.css'),
-    embedJs: js('embed.js'),
+    embedJs: makeAsset(embedScript(readFileSync(join(dir, 'embed.js'))), JS_TYPE),
     demoCss: css('demo.css'),
   };
 }

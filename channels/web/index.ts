@@ -4,8 +4,8 @@ import type * as restify from 'restify';
 import type { Config } from '../../config';
 import type { Logger } from '../../server/log';
 import { gzipOf, loadAssets, type Asset } from './assets';
-import { BOT_NAME, DEFAULT_ACCENT, renderChatPage, renderDemoPage, type PageConfig } from './pages';
-import { contentSecurityPolicy, pageHeaders } from './security';
+import { BOT_NAME, DEFAULT_ACCENT, renderChatPage, renderDemoPage, webTexts, type PageConfig } from './pages';
+import { azureDirectLineBase, contentSecurityPolicy, pageHeaders } from './security';
 import { mountTokenEndpoint, TOKEN_PATH } from './token';
 
 export { TOKEN_PATH } from './token';
@@ -69,10 +69,11 @@ function pageConfig(config: Config): PageConfig {
   return {
     botName: BOT_NAME,
     accent: DEFAULT_ACCENT,
-    emergencyNumber: config.emergencyNumber,
+    avatars: webTexts.avatars,
+    status: webTexts.status,
     directLine: azure
-      ? { mode: 'azure', domain: `${config.directLine.endpoint}/v3/directline`, tokenUrl: TOKEN_PATH }
-      : { mode: 'local', domain: LOCAL_DIRECT_LINE, conversationsUrl: `${LOCAL_DIRECT_LINE}/conversations` },
+      ? { mode: 'azure', domain: azureDirectLineBase(config), tokenUrl: TOKEN_PATH }
+      : { mode: 'local', domain: LOCAL_DIRECT_LINE, tokenUrl: `${LOCAL_DIRECT_LINE}/tokens/generate` },
   };
 }
 
@@ -80,8 +81,8 @@ export function mountWeb(server: restify.Server, deps: WebDeps): void {
   const { config, log } = deps;
   const assets = loadAssets();
   const azure = config.directLine.secret.length > 0;
-  const chatHtml = renderChatPage(assets, pageConfig(config));
-  const demoHtml = renderDemoPage(assets, '/embed.js');
+  const chatHtml = renderChatPage(assets, pageConfig(config), config.emergencyNumber);
+  const demoHtml = renderDemoPage(assets, '/embed.js', DEFAULT_ACCENT);
 
   const sendPage = (html: string, frameableByAllowedOrigins: boolean): restify.RequestHandler => {
     const body = Buffer.from(html, 'utf8');
@@ -107,5 +108,9 @@ export function mountWeb(server: restify.Server, deps: WebDeps): void {
   );
 
   mountTokenEndpoint(server, { config, log });
+  if (!azure && config.auth.MicrosoftAppId) {
+    // The local channel only runs without an app id: with one, the page needs Azure Direct Line.
+    log.error('web.no_direct_line', { reason: 'app_id_configured_without_DIRECT_LINE_SECRET' });
+  }
   log.info('web.mounted', { directLine: azure ? 'azure' : 'local', webChat: assets.webChat.packageVersion });
 }

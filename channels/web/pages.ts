@@ -1,38 +1,59 @@
 // HTML of the chat page (GET /) and the sample hospital page (GET /demo). No inline scripts:
 // the page configuration travels as inert JSON that chat.js reads.
 import type { WebAssets } from './assets';
+import botTexts from '../../render/texts.json';
+import webTexts from './texts.json';
 
-export const BOT_NAME = 'Imnovid info';
+/** The bot's display name, shared with the cards (render/texts.json). */
+export const BOT_NAME = botTexts.botName;
 /** Default accent: 6.7:1 against white, so it passes WCAG AA for text and icons. */
 export const DEFAULT_ACCENT = '#0b5cad';
+
+export type WebTexts = typeof webTexts;
+export { webTexts };
 
 export interface PageConfig {
   botName: string;
   accent: string;
-  emergencyNumber: string;
-  directLine:
-    | { mode: 'azure'; domain: string; tokenUrl: string }
-    | { mode: 'local'; domain: string; conversationsUrl: string };
+  avatars: WebTexts['avatars'];
+  status: WebTexts['status'];
+  directLine: {
+    /** azure: token from our /api/directline/token; local: token from the built-in channel. */
+    mode: 'azure' | 'local';
+    /** Direct Line base URL handed to Web Chat's createDirectLine. */
+    domain: string;
+    /** Where the page gets a conversation token (POST). */
+    tokenUrl: string;
+  };
 }
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** Fills {botName} and {emergency} in one of our own texts. */
+export function fillText(template: string, values: { botName: string; emergency: string }): string {
+  return template.replace(/\{botName\}/g, values.botName).replace(/\{emergency\}/g, values.emergency);
+}
+
 /** JSON that is safe inside a <script type="application/json"> element. */
-function inertJson(value: unknown): string {
+export function inertJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 }
 
-export function renderChatPage(assets: WebAssets, config: PageConfig): string {
-  const number = escapeHtml(config.emergencyNumber);
+export function renderChatPage(assets: WebAssets, config: PageConfig, emergencyNumber: string): string {
+  const values = { botName: config.botName, emergency: emergencyNumber };
+  const text = (template: string): string => escapeHtml(fillText(template, values));
+  const note = text(webTexts.page.note).replace(
+    escapeHtml(emergencyNumber),
+    `<strong>${escapeHtml(emergencyNumber)}</strong>`,
+  );
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="strict-origin-when-cross-origin">
-<title>${escapeHtml(config.botName)}: questions about Imnovid (pomalidomide)</title>
+<title>${text(webTexts.page.title)}</title>
 <link rel="stylesheet" href="/static/chat.css?v=${assets.chatCss.version}">
 <script type="application/json" id="imnovid-config">${inertJson(config)}</script>
 <script src="${assets.webChat.urlPath}" defer></script>
@@ -40,14 +61,14 @@ export function renderChatPage(assets: WebAssets, config: PageConfig): string {
 </head>
 <body>
 <div class="layout">
-<header class="page-header">
+<header class="page-header" aria-label="About this chat">
 <h1 class="page-title">${escapeHtml(config.botName)}</h1>
-<p class="page-note">Answers come from the European Medicines Agency (EMA) overview of Imnovid. They do not replace advice from your doctor, nurse or pharmacist. In an emergency call <strong>${number}</strong>.</p>
+<p class="page-note">${note}</p>
 </header>
-<main class="chat" id="webchat" aria-label="Chat with ${escapeHtml(config.botName)}">
-<p class="chat-status" id="chat-status" role="status">Loading the chat…</p>
+<main class="chat" id="webchat" aria-label="${text(webTexts.page.chatLabel)}">
+<p class="chat-status" id="chat-status" role="status">${text(config.status.loading)}</p>
 </main>
-<noscript><p class="chat-status">The chat needs JavaScript. You can read the EMA overview of Imnovid on the EMA website.</p></noscript>
+<noscript><p class="chat-status">${text(webTexts.page.noscript)}</p></noscript>
 </div>
 </body>
 </html>
@@ -55,7 +76,9 @@ export function renderChatPage(assets: WebAssets, config: PageConfig): string {
 }
 
 /** A made-up hospital page showing how a webmaster embeds the widget with one script tag. */
-export function renderDemoPage(assets: WebAssets, embedSrc: string): string {
+export function renderDemoPage(assets: WebAssets, embedSrc: string, accent: string): string {
+  const tag = (src: string): string =>
+    `<script src="${src}" data-position="right" data-accent="${accent}" data-title="${escapeHtml(webTexts.widget.launcher)}" data-lang="en" defer></script>`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -84,10 +107,13 @@ export function renderDemoPage(assets: WebAssets, embedSrc: string): string {
 <h2>Contact</h2>
 <p>Clinic telephone: 000 000 000 (weekdays 8:00 to 16:00).</p>
 </section>
+<section id="embedding">
 <h2>Embedding code</h2>
-<pre class="snippet"><code>${escapeHtml(`<script src="${embedSrc}" data-position="right" data-accent="#0b5cad" data-title="Questions about Imnovid?" data-lang="en" defer></script>`)}</code></pre>
+<p>Paste this tag before the closing body tag of any page (replace the address with your bot's public address):</p>
+<pre class="snippet"><code>${escapeHtml(tag('https://BOT-HOST/embed.js'))}</code></pre>
+</section>
 </main>
-<script src="${escapeHtml(embedSrc)}" data-position="right" data-accent="#0b5cad" data-title="Questions about Imnovid?" data-lang="en" defer></script>
+${tag(escapeHtml(embedSrc))}
 </body>
 </html>
 `;

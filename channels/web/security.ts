@@ -71,6 +71,14 @@ export function checkOrigin(req: restify.Request, config: Config): OriginVerdict
   return { ok: false, origin, reason: `Origin ${origin} is not allowed (set ALLOWED_ORIGINS to permit it)` };
 }
 
+/**
+ * Azure's Direct Line base URL (…/v3/directline). DIRECT_LINE_ENDPOINT may be given with or without
+ * the /v3/directline path, so both spellings work.
+ */
+export function azureDirectLineBase(config: Config): string {
+  return `${config.directLine.endpoint.replace(/\/+$/, '').replace(/\/v3\/directline$/i, '')}/v3/directline`;
+}
+
 /** The https/wss origins the page must be able to reach for Azure Direct Line. */
 export function azureConnectSources(config: Config): string[] {
   const endpoint = normaliseOrigin(config.directLine.endpoint);

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type * as restify from 'restify';
 import type { Config } from '../../config';
 import type { Logger } from '../../server/log';
-import { checkOrigin, selfOrigin } from './security';
+import { azureDirectLineBase, checkOrigin, selfOrigin } from './security';
 
 export const TOKEN_PATH = '/api/directline/token';
 const AZURE_TIMEOUT_MS = 10_000;
@@ -102,7 +102,7 @@ export function mountTokenEndpoint(server: restify.Server, deps: { config: Confi
     const started = Date.now();
     let upstream: Response;
     try {
-      upstream = await fetch(`${config.directLine.endpoint}/v3/directline/tokens/generate`, {
+      upstream = await fetch(`${azureDirectLineBase(config)}/tokens/generate`, {
         method: 'POST',
         headers: {
           Authorization: `Bearer ${secret}`,

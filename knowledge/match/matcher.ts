@@ -1,9 +1,12 @@
 // Routes a question to a Q&A pair. fuse.js supplies the fuzziness (typos and near spellings are
 // resolved against the knowledge base's own vocabulary, one short token at a time, which keeps
 // every pattern far below Bitap's 32-character limit); pairs are then ranked by an IDF-weighted
-// overlap of content words with each of their phrasings. Thresholds come from `npm run eval`.
+// overlap (Dice) of content words with each of their phrasings, with part credit for words found
+// in the pair's other phrasings or its answer. A word-for-word phrasing scores 1; a query about a
+// topic the overview never covers is not answered. Thresholds were fixed on test/eval/questions.json
+// with `npm run eval` (heldout.json was never used for tuning).
 import type { KnowledgeBase, QAPair } from '../types';
-import { basicForm, createNormaliser, MEDICINE_TOKEN } from './normalise';
+import { basicForm, createNormaliser, MEDICINE_TOKEN, OFF_TOPIC_TOKEN } from './normalise';
 import { createSpeller } from './speller';
 
 export interface Thresholds {
@@ -11,19 +14,38 @@ export interface Thresholds {
   answer: number;
   /** Minimum lead of the best pair over the runner-up for a confident answer. */
   gap: number;
+  /** Minimum share of the query's weight the best pair must account for to be answered outright. */
+  coverage: number;
   /** Minimum score for a pair to be offered as a "Did you mean" suggestion. */
   suggest: number;
   /** fuse.js score (0 = exact) under which an unknown word is read as a typo of a known one. */
   typo: number;
+  /** Weight of a query word the knowledge base does not know: it counts against every pair. */
+  unknown: number;
+  /** Share of a word's weight credited when another phrasing of the same pair has it. */
+  pairWords: number;
+  /** Share of a word's weight credited when only the pair's answer has it. */
+  answerWords: number;
 }
 
-export const DEFAULT_THRESHOLDS: Thresholds = { answer: 0.5, gap: 0.08, suggest: 0.3, typo: 0.3 };
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  answer: 0.6,
+  gap: 0.06,
+  coverage: 0.45,
+  suggest: 0.3,
+  typo: 0.3,
+  unknown: 4,
+  pairWords: 0.75,
+  answerWords: 0.2,
+};
 
 export interface Candidate {
   pair: QAPair;
   score: number;
   /** The phrasing that matched best. */
   phrasing: string;
+  /** Share of the query's weight this pair accounts for (1 for a word-for-word phrasing). */
+  coverage: number;
 }
 
 export type MatchResult =
@@ -39,6 +61,8 @@ export interface MatchOptions {
 interface Phrasing {
   pair: QAPair;
   text: string;
+  /** Normalised whole text, stopwords kept: a query equal to it is this phrasing, word for word. */
+  key: string;
   tokens: string[];
   weight: number;
 }
@@ -58,61 +82,97 @@ export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAUL
   const phrasings: Phrasing[] = [];
   for (const pair of kb.pairs) {
     for (const text of [pair.question, ...pair.alternates, ...pair.keywords]) {
-      const tokens = [...new Set(normaliser.tokens(basicForm(text)))];
-      if (tokens.length > 0) phrasings.push({ pair, text, tokens, weight: 0 });
+      const basic = basicForm(text);
+      const tokens = [...new Set(normaliser.tokens(basic))];
+      if (tokens.length > 0) phrasings.push({ pair, text, key: normaliser.phrase(basic), tokens, weight: 0 });
     }
   }
+  // A phrasing that is only the medicine's name ("what is Imnovid") says nothing by its words:
+  // it can match word for word, never by overlap.
+  const byOverlap = phrasings.filter((p) => p.tokens.some((t) => t !== MEDICINE_TOKEN));
 
   // Inverse document frequency over pairs: a word shared by many pairs ("medname", "take") says little.
   const df = new Map<string, number>();
   for (const pair of kb.pairs) {
-    const words = new Set(phrasings.filter((p) => p.pair === pair).flatMap((p) => p.tokens));
+    const words = new Set(byOverlap.filter((p) => p.pair === pair).flatMap((p) => p.tokens));
     for (const w of words) df.set(w, (df.get(w) ?? 0) + 1);
   }
   const n = kb.pairs.length;
-  const idf = (t: string): number => Math.log(1 + n / (df.get(t) ?? 0.5));
-  const unknownWeight = idf('\u0000');
+  const idf = (t: string): number => {
+    const d = df.get(t);
+    return d === undefined ? thresholds.unknown : Math.log(1 + n / d);
+  };
   for (const p of phrasings) p.weight = p.tokens.reduce((s, t) => s + idf(t), 0);
+
+  // Words of each pair's phrasings together, and of its verbatim answer: weaker evidence than a
+  // single phrasing holding all the query's words, but it tells "how many mg" for the dose from
+  // "how many mg" for the capsule strengths.
+  const pairWords = new Map<string, Set<string>>();
+  const answerWords = new Map<string, Set<string>>();
+  for (const pair of kb.pairs) {
+    pairWords.set(pair.id, new Set(byOverlap.filter((p) => p.pair === pair).flatMap((p) => p.tokens)));
+    answerWords.set(pair.id, new Set(normaliser.tokens(basicForm(pair.answer.join(' ')))));
+  }
 
   // Every word the matcher can resolve to, for typo correction.
   const indexed = new Set(df.keys());
-  const speller = createSpeller([...indexed, ...normaliser.knownWords], thresholds.typo);
+  const speller = createSpeller(
+    [...indexed, ...normaliser.knownWords],
+    thresholds.typo,
+    normaliser.offTopicWords,
+  );
 
-  const analyse = (text: string): string[] =>
-    normaliser.tokens(speller.correctText(basicForm(text.slice(0, MAX_QUERY_CHARS))));
+  const prepare = (text: string): string => speller.correctText(basicForm(text.slice(0, MAX_QUERY_CHARS)));
+  const analyse = (text: string): string[] => normaliser.tokens(prepare(text));
 
-  const rank = (query: string[], contextPairId?: string): Candidate[] => {
+  const rank = (query: string[], key: string, contextPairId?: string): Candidate[] => {
     const q = [...new Set(query)];
-    const qWeight = q.reduce((s, t) => s + (indexed.has(t) ? idf(t) : unknownWeight), 0);
+    const qWeight = q.reduce((s, t) => s + idf(t), 0);
     const contextSection = contextPairId
       ? kb.pairs.find((p) => p.id === contextPairId)?.sectionKey
       : undefined;
     const best = new Map<string, Candidate>();
-    for (const p of phrasings) {
+    const offer = (c: Candidate): void => {
+      const prev = best.get(c.pair.id);
+      if (!prev || c.score > prev.score) best.set(c.pair.id, c);
+    };
+    for (const p of phrasings)
+      if (p.key === key) offer({ pair: p.pair, score: 1, phrasing: p.text, coverage: 1 });
+    for (const p of byOverlap) {
       let shared = 0;
-      for (const t of q) if (p.tokens.includes(t)) shared += idf(t);
+      let extra = 0;
+      const ofPair = pairWords.get(p.pair.id);
+      const ofAnswer = answerWords.get(p.pair.id);
+      for (const t of q) {
+        if (p.tokens.includes(t)) shared += idf(t);
+        else if (ofPair?.has(t)) extra += thresholds.pairWords * idf(t);
+        else if (ofAnswer?.has(t)) extra += thresholds.answerWords * idf(t);
+      }
       if (shared === 0) continue;
-      let score = (2 * shared) / (qWeight + p.weight);
+      let score = (2 * (shared + extra)) / (qWeight + p.weight + extra);
       // A short follow-up ("which ones are serious?") leans towards the section just discussed.
       if (contextSection && p.pair.sectionKey === contextSection && p.pair.id !== contextPairId)
         score *= 1.15;
-      const prev = best.get(p.pair.id);
-      if (!prev || score > prev.score)
-        best.set(p.pair.id, { pair: p.pair, score: Math.min(1, score), phrasing: p.text });
+      const coverage = qWeight > 0 ? (shared + extra) / qWeight : 0;
+      offer({ pair: p.pair, score: Math.min(1, score), phrasing: p.text, coverage });
     }
     return [...best.values()].sort((a, b) => b.score - a.score);
   };
 
   const match = (text: string, options: MatchOptions = {}): MatchResult => {
-    const tokens = analyse(text);
-    // Only the medicine's name (or nothing) is not a question about any one topic.
-    const meaningful = tokens.filter((t) => t !== MEDICINE_TOKEN);
-    const ranked = meaningful.length === 0 && tokens.length === 0 ? [] : rank(tokens, options.contextPairId);
+    const prepared = prepare(text);
+    const tokens = normaliser.tokens(prepared);
+    const ranked =
+      tokens.length === 0 ? [] : rank(tokens, normaliser.phrase(prepared), options.contextPairId);
+    // A topic the overview never covers is not answered from a pair that shares its other words.
+    if (tokens.includes(OFF_TOPIC_TOKEN))
+      return { kind: 'none', alternatives: ranked.slice(0, MAX_SUGGESTIONS), tokens };
     const [first, second] = ranked;
     const alternatives = ranked.slice(1, 1 + MAX_SUGGESTIONS);
     if (
       first &&
       first.score >= thresholds.answer &&
+      first.coverage >= thresholds.coverage &&
       (!second || first.score - second.score >= thresholds.gap)
     ) {
       return { kind: 'answer', best: first, alternatives, tokens };

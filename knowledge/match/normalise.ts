@@ -6,6 +6,12 @@ import type { Vocabulary } from '../types';
 /** The token every name of the medicine becomes, so "imnovid", "pomalidomid" and "this drug" match alike. */
 export const MEDICINE_TOKEN = 'medname';
 
+/**
+ * The token a topic the overview never covers becomes (missed doses, alcohol, storage, cost...):
+ * a question about one is not answered from a pair that merely shares its other words.
+ */
+export const OFF_TOPIC_TOKEN = 'offtopic';
+
 const stopwords = new Set(lexicon.stopwords);
 const lemmas: Record<string, string> = lexicon.lemmas;
 
@@ -20,10 +26,12 @@ export function basicForm(text: string): string {
     .trim();
 }
 
-function stem(token: string): string {
+/** One word's base form: listed lemmas first, then a plain plural rule. */
+export function stem(token: string): string {
   const lemma = lemmas[token];
   if (lemma) return lemma;
   if (token.length > 4 && token.endsWith('ies')) return `${token.slice(0, -3)}y`;
+  if (token.length > 4 && /(sh|ch|x|ss|z)es$/.test(token)) return token.slice(0, -2);
   if (token.length > 3 && token.endsWith('s') && !/(ss|us|is)$/.test(token)) {
     const singular = token.slice(0, -1);
     return lemmas[singular] ?? singular;
@@ -31,53 +39,81 @@ function stem(token: string): string {
   return token;
 }
 
-interface PhraseRule {
-  re: RegExp;
-  to: string;
+/** Stems every word except stopwords, which stay as written so stopword phrases still read. */
+function stemWords(basic: string): string {
+  return basic
+    .split(' ')
+    .filter((w) => w.length > 0)
+    .map((w) => (stopwords.has(w) ? w : stem(w)))
+    .join(' ');
+}
+
+/** Phrase → replacement, applied in one left-to-right pass so a replacement is never rewritten. */
+interface PhraseRules {
+  re: RegExp | null;
+  to: Map<string, string>;
 }
 
 export interface Normaliser {
-  /** Words the normaliser understands before stemming: used to decide what counts as a typo. */
+  /** Words the normaliser understands before stemming: a typo is corrected towards one of these. */
   readonly knownWords: ReadonlySet<string>;
+  /** Words of off-topic phrases: known (never corrected) but never a correction, so a typo cannot become a topic the overview does not cover. */
+  readonly offTopicWords: ReadonlySet<string>;
   /** Content tokens of a text, after names, lay phrases, lemmas and stopwords. */
   tokens(basic: string): string[];
+  /** The whole text after stemming, names and lay phrases, stopwords kept: for exact phrasing matches. */
+  phrase(basic: string): string;
+}
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function compile(pairs: Array<[string, string]>): PhraseRules {
+  const to = new Map<string, string>();
+  // An empty replacement drops the phrase (fillers).
+  for (const [from, into] of pairs) if (from.length > 0 && from !== into && !to.has(from)) to.set(from, into);
+  // Longest phrases first, so "low red blood cells" wins over "blood" where both start.
+  const alternatives = [...to.keys()].sort((a, b) => b.length - a.length).map(escape);
+  return { re: alternatives.length ? new RegExp(`(?<= )(?:${alternatives.join('|')})(?= )`, 'g') : null, to };
+}
+
+function apply(rules: PhraseRules, text: string): string {
+  if (!rules.re) return text;
+  // Padded so every phrase, first and last included, sits between spaces.
+  return ` ${text} `
+    .replace(rules.re, (m) => rules.to.get(m) ?? m)
+    .replace(/ {2,}/g, ' ')
+    .trim();
 }
 
 export function createNormaliser(vocabulary: Vocabulary): Normaliser {
-  const rules: PhraseRule[] = [];
-  const add = (phrase: string, to: string): void => {
-    const form = basicForm(phrase);
-    if (form && form !== to) rules.push({ re: new RegExp(`\\b${form}\\b`, 'g'), to });
-  };
-  for (const name of vocabulary.names) add(name, MEDICINE_TOKEN);
-  for (const [term, variants] of Object.entries(vocabulary.synonyms)) {
-    for (const v of variants) add(v, basicForm(term));
-  }
-  // Longest phrases first, so "low red blood cells" wins over "blood".
-  rules.sort((a, b) => b.re.source.length - a.re.source.length);
+  // Names first, so a lay phrase may contain a name ("how does imnovid work").
+  const nameRules = compile(vocabulary.names.map((n) => [stemWords(basicForm(n)), MEDICINE_TOKEN]));
+  const form = (phrase: string): string => apply(nameRules, stemWords(basicForm(phrase)));
+  const phraseRules = compile([
+    ...lexicon.fillers.map((p): [string, string] => [form(p), '']),
+    ...lexicon.offTopic.map((p): [string, string] => [form(p), OFF_TOPIC_TOKEN]),
+    ...Object.entries(vocabulary.synonyms).flatMap(([term, variants]) =>
+      variants.map((v): [string, string] => [form(v), form(term)]),
+    ),
+  ]);
 
   const knownWords = new Set<string>([...stopwords, MEDICINE_TOKEN, ...Object.keys(lemmas)]);
-  for (const name of vocabulary.names)
-    basicForm(name)
+  const addWords = (phrase: string): void =>
+    basicForm(phrase)
       .split(' ')
-      .forEach((w) => knownWords.add(w));
-  for (const [term, variants] of Object.entries(vocabulary.synonyms)) {
-    for (const phrase of [term, ...variants])
-      basicForm(phrase)
-        .split(' ')
-        .forEach((w) => knownWords.add(w));
-  }
+      .forEach((w) => w && knownWords.add(w));
+  vocabulary.names.forEach(addWords);
+  for (const [term, variants] of Object.entries(vocabulary.synonyms)) [term, ...variants].forEach(addWords);
+  const offTopicWords = new Set(lexicon.offTopic.flatMap((p) => basicForm(p).split(' ')));
 
+  const phrase = (basic: string): string => apply(phraseRules, apply(nameRules, stemWords(basic)));
   return {
     knownWords,
-    tokens(basic: string): string[] {
-      let text = ` ${basic} `;
-      for (const rule of rules) text = text.replace(rule.re, ` ${rule.to} `);
-      return text
+    offTopicWords,
+    phrase,
+    tokens: (basic) =>
+      phrase(basic)
         .split(' ')
-        .filter((t) => t.length > 0 && !stopwords.has(t))
-        .map(stem)
-        .filter((t) => !stopwords.has(t));
-    },
+        .filter((t) => t.length > 0 && !stopwords.has(t)),
   };
 }

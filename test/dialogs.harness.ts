@@ -1,0 +1,114 @@
+// Drives the real ImnovidBot (real config, knowledge base, matcher, safety gate and dialogs) through
+// botbuilder's TestAdapter, one conversation per harness. The matcher is wrapped only to record
+// what reached it, so tests can prove a message was (or was not) matched and with which context.
+import { MemoryStorage, TestAdapter, ActivityTypes, type Activity } from 'botbuilder';
+import { ImnovidBot } from '../bots/imnovidBot';
+import { loadConfig } from '../config';
+import { loadKnowledge } from '../knowledge/load';
+import type { Matcher } from '../knowledge/match/matcher';
+import { silentLogger } from '../server/log';
+import { ADAPTIVE_CARD } from '../render/renderer';
+
+export interface MatcherCall {
+  text: string;
+  contextPairId: string | undefined;
+}
+
+export interface Harness {
+  adapter: TestAdapter;
+  /** Every text the matcher was asked about, in order. */
+  matcherCalls: MatcherCall[];
+  /** Sends a typed message (or an imBack click, which is the same on text channels); returns the replies. */
+  say(text: string): Promise<Partial<Activity>[]>;
+  /** Sends a card button click as Web Chat does: no text, the button's data as the activity value. */
+  submit(value: unknown): Promise<Partial<Activity>[]>;
+  send(activity: Partial<Activity>): Promise<Partial<Activity>[]>;
+}
+
+export const knowledge = loadKnowledge();
+
+export function createHarness(channelId = 'test', env: Record<string, string> = {}): Harness {
+  const matcherCalls: MatcherCall[] = [];
+  const matcher: Matcher = {
+    ...knowledge.matcher,
+    match: (text, options) => {
+      matcherCalls.push({ text, contextPairId: options?.contextPairId });
+      return knowledge.matcher.match(text, options);
+    },
+  };
+  const bot = new ImnovidBot({
+    config: loadConfig({ LOG_LEVEL: 'error', ...env }),
+    knowledge: { ...knowledge, matcher },
+    storage: new MemoryStorage(),
+    log: silentLogger,
+  });
+  const adapter = new TestAdapter((context) => bot.run(context), { channelId });
+  const send = async (activity: Partial<Activity>): Promise<Partial<Activity>[]> => {
+    await adapter.processActivity({ type: ActivityTypes.Message, ...activity });
+    return adapter.activeQueue.splice(0, adapter.activeQueue.length);
+  };
+  return {
+    adapter,
+    matcherCalls,
+    send,
+    say: (text) => send({ text }),
+    submit: (value) => send({ value }),
+  };
+}
+
+/** The whole text of plain-text replies, joined. */
+export function textOf(replies: Partial<Activity>[]): string {
+  return replies.map((r) => r.text ?? '').join('\n\n');
+}
+
+/** Titles and values of the suggested actions of the last reply. */
+export function buttonsOf(replies: Partial<Activity>[]): { title: string; value: string }[] {
+  const last = replies[replies.length - 1];
+  return (last?.suggestedActions?.actions ?? []).map((a) => ({
+    title: a.title ?? '',
+    value: String(a.value),
+  }));
+}
+
+export type Card = {
+  body: Record<string, unknown>[];
+  actions?: Record<string, unknown>[];
+  fallbackText: string;
+};
+
+/** The Adaptive Card of a reply, failing loudly when there is none. */
+export function cardOf(reply: Partial<Activity> | undefined): Card {
+  const attachment = reply?.attachments?.find((a) => a.contentType === ADAPTIVE_CARD);
+  if (!attachment) throw new Error('expected an Adaptive Card attachment');
+  return attachment.content as Card;
+}
+
+type Element = Record<string, unknown>;
+
+function walk(items: Element[], visit: (item: Element) => void): void {
+  for (const item of items) {
+    visit(item);
+    if (Array.isArray(item.items)) walk(item.items as Element[], visit);
+  }
+}
+
+/** Undoes the renderer's markdown escapes, so card text compares with the source text. */
+const unescape = (text: string): string => text.replace(/\\([^a-zA-Z0-9\s])/g, '$1');
+
+/** Every TextBlock text in a card body, nested containers included, in order. */
+export function cardTexts(card: Card): string[] {
+  const out: string[] = [];
+  walk(card.body, (item) => {
+    if (item.type === 'TextBlock') out.push(unescape(String(item.text)));
+  });
+  return out;
+}
+
+/** Every action of a card, whether in the card's actions or in ActionSets in its body, in order. */
+export function cardActions(card: Card): Element[] {
+  const out: Element[] = [];
+  walk(card.body, (item) => {
+    if (item.type === 'ActionSet' && Array.isArray(item.actions)) out.push(...(item.actions as Element[]));
+  });
+  return [...out, ...(card.actions ?? [])];
+}

@@ -1,0 +1,414 @@
+// The guided flows and the router, through the real bot: every branch of both flows by click and by
+// free text, re-prompts and giving up, global commands, interruptions, follow-ups in context, welcome.
+// Assertions name pairs and flows from the data files, never matcher scores.
+import { expect } from 'chai';
+import { ActivityTypes, type Activity } from 'botbuilder';
+import flows from '../dialogs/flows.json';
+import texts from '../render/texts.json';
+import {
+  createHarness,
+  knowledge,
+  textOf,
+  buttonsOf,
+  cardOf,
+  cardTexts,
+  cardActions,
+  type Harness,
+} from './dialogs.harness';
+import { flowData as flowTable, recogniseOption, type FlowId } from '../dialogs/intents';
+
+const { kb } = knowledge;
+const LEAFLET_URL =
+  'https://www.ema.europa.eu/en/medicines/human/EPAR/imnovid-previously-pomalidomide-celgene';
+
+function pairAnswer(id: string): string {
+  const pair = kb.pairs.find((p) => p.id === id);
+  if (!pair) throw new Error(`no pair ${id}`);
+  return pair.answer.join(' ');
+}
+
+const FLOW_IDS: FlowId[] = ['howToTake', 'risk'];
+
+/** How a patient starts each flow: typed, as the Teams command and as the menu button's value. */
+const TRIGGERS: Record<FlowId, string[]> = {
+  howToTake: [
+    'how do I take it',
+    'How should I take Imnovid?',
+    'dose?',
+    'how many capsules',
+    'when do I take my tablets',
+    texts.menuButtons[0]!.value,
+  ],
+  risk: [
+    'am I at risk',
+    'is it safe for me',
+    'is this medicine risky',
+    'what are the dangers',
+    texts.menuButtons[1]!.value,
+  ],
+};
+
+/** Free-text answers to each flow's question, by option id. */
+const FREE_TEXT: Record<string, string[]> = {
+  bortezomib: ['the one with bortezomib', 'with velcade i think'],
+  dexamethasone: ['just dexamethasone', 'without bortezomib'],
+  unsure: ["don't know", 'not sure which one'],
+  'pregnancy-woman': ['I could get pregnant', 'pregnancy'],
+  'pregnancy-man': ['my partner could become pregnant', "I'm a man"],
+  'side-effects': ['the side effects'],
+  clots: ['the blood clot one'],
+  infections: ['worried about infections'],
+  nerves: ['tingling and numbness'],
+  other: ['something else'],
+};
+
+const flowTrigger = (flow: FlowId): string => TRIGGERS[flow][0]!;
+const optionTitles = (flow: FlowId): string[] => flowData(flow).options.map((o) => o.title);
+const flowData = (flow: FlowId) => flowTable[flow];
+
+/** The flow's question, as a text-channel reply: the prompt and one button per option. */
+function expectPrompt(replies: Partial<Activity>[], flow: FlowId, text = flowData(flow).prompt): void {
+  expect(replies).to.have.length(1);
+  expect(replies[0]!.text).to.equal(text);
+  expect(buttonsOf(replies).map((b) => b.title)).to.deep.equal(optionTitles(flow));
+}
+
+/** A final answer on a text channel: every pair verbatim, then the doctor and the leaflet, then follow-ups. */
+function expectFinalAnswer(replies: Partial<Activity>[], flow: FlowId, optionId: string): void {
+  const option = flowData(flow).options.find((o) => o.id === optionId)!;
+  expect(replies, `one reply for ${optionId}`).to.have.length(1);
+  const text = textOf(replies);
+  for (const block of option.blocks) expect(text).to.include(pairAnswer(block.pair));
+  // Everything after the last verbatim answer's source line is the ending: it must name both.
+  const ending = text.slice(text.lastIndexOf('Source: '));
+  const tail = ending.slice(ending.indexOf('\n\n'));
+  expect(tail, `${optionId}: leaflet`).to.match(/package leaflet/i);
+  expect(tail, `${optionId}: leaflet link`).to.include(LEAFLET_URL);
+  expect(tail, `${optionId}: doctor`).to.match(/\bdoctor\b/i);
+  expect(buttonsOf(replies)).to.deep.equal(flowData(flow).followUps);
+  if (flow === 'risk') {
+    expect(text).to.include(flows.risk.verdict);
+    expect(text).not.to.match(/\byou (are|re|aren ?t|are not) (at risk|safe|not at risk)\b/i);
+  }
+}
+
+describe('dialogs: data', () => {
+  it('every pair a flow names exists in the knowledge base', () => {
+    for (const flow of FLOW_IDS) {
+      for (const option of flowData(flow).options) {
+        for (const block of option.blocks) expect(kb.pairs.map((p) => p.id)).to.include(block.pair);
+      }
+    }
+  });
+
+  it('every option is recognised by its own title and by the free-text examples this suite uses', () => {
+    for (const flow of FLOW_IDS) {
+      for (const option of flowData(flow).options) {
+        expect(recogniseOption(flow, option.title)?.id).to.equal(option.id);
+        expect(FREE_TEXT[option.id], `free text for ${option.id}`).to.be.an('array').that.is.not.empty;
+        for (const text of FREE_TEXT[option.id]!)
+          expect(recogniseOption(flow, text)?.id, text).to.equal(option.id);
+      }
+    }
+  });
+});
+
+describe('dialogs: every branch of both flows ends with the doctor and the leaflet', () => {
+  for (const flow of FLOW_IDS) {
+    for (const option of flowData(flow).options) {
+      it(`${flow} → ${option.id}, by clicking the button`, async () => {
+        const h = createHarness();
+        const prompt = await h.say(flowTrigger(flow));
+        expectPrompt(prompt, flow);
+        const button = buttonsOf(prompt).find((b) => b.title === option.title)!;
+        expectFinalAnswer(await h.say(button.value), flow, option.id);
+      });
+
+      for (const text of FREE_TEXT[option.id] ?? []) {
+        it(`${flow} → ${option.id}, by typing "${text}"`, async () => {
+          const h = createHarness();
+          expectPrompt(await h.say(flowTrigger(flow)), flow);
+          expectFinalAnswer(await h.say(text), flow, option.id);
+        });
+      }
+
+      it(`${flow} → ${option.id}, by clicking the card button in Web Chat`, async () => {
+        const h = createHarness('webchat');
+        const [prompt] = await h.say(flowTrigger(flow));
+        const submit = cardActions(cardOf(prompt)).find((a) => a.title === option.title)!;
+        expect(submit.type).to.equal('Action.Submit');
+        const replies = await h.submit(submit.data);
+        expect(replies).to.have.length(1);
+        const card = cardOf(replies[0]);
+        const lines = cardTexts(card);
+        for (const block of option.blocks) expect(lines).to.include(pairAnswer(block.pair));
+        const last = lines[lines.length - 1]!;
+        expect(last)
+          .to.match(/package leaflet/i)
+          .and.to.match(/\bdoctor\b/i);
+        const open = cardActions(card).find((a) => a.type === 'Action.OpenUrl');
+        expect(open?.url).to.equal(LEAFLET_URL);
+        expect(
+          cardActions(card)
+            .filter((a) => a.type === 'Action.Submit')
+            .map((a) => a.title),
+        ).to.deep.equal(flowData(flow).followUps.map((f) => f.title));
+      });
+    }
+  }
+});
+
+describe('dialogs: starting the flows', () => {
+  for (const flow of FLOW_IDS) {
+    for (const trigger of TRIGGERS[flow]) {
+      it(`"${trigger}" asks the ${flow} question`, async () => {
+        expectPrompt(await createHarness().say(trigger), flow);
+      });
+    }
+  }
+
+  it('skips the question when the first message names the combination', async () => {
+    const h = createHarness();
+    expectFinalAnswer(await h.say('how do I take it with dexamethasone only'), 'howToTake', 'dexamethasone');
+    expectFinalAnswer(await h.say('How should I take Imnovid with bortezomib?'), 'howToTake', 'bortezomib');
+  });
+
+  it('skips the question when the first message names the concern', async () => {
+    expectFinalAnswer(await createHarness().say('am I at risk of blood clots'), 'risk', 'clots');
+  });
+
+  it('"not sure" gives both schedules, labelled, and asks to check the prescription', async () => {
+    const h = createHarness();
+    await h.say('how do I take it');
+    const text = textOf(await h.say('not sure'));
+    const unsure = flowData('howToTake').options.find((o) => o.id === 'unsure')!;
+    for (const block of unsure.blocks.filter((b) => b.label)) {
+      expect(text).to.include(`${block.label}:\n${pairAnswer(block.pair)}`);
+    }
+    expect(text).to.include(unsure.note!);
+  });
+
+  it('starts in Teams from the manifest command text, as a card', async () => {
+    const h = createHarness('msteams');
+    const replies = await h.send({
+      text: 'how do I take it',
+      conversation: { id: 'teams-personal', conversationType: 'personal', isGroup: false, name: '' },
+    });
+    expect(replies).to.have.length(1);
+    const card = cardOf(replies[0]);
+    expect(cardTexts(card)).to.include(flows.howToTake.prompt);
+    expect(cardActions(card).map((a) => a.title)).to.deep.equal(optionTitles('howToTake'));
+  });
+});
+
+describe('dialogs: re-prompting and giving up', () => {
+  for (const flow of FLOW_IDS) {
+    it(`${flow}: re-asks ${flows.maxAttempts - 1} times, then stops politely with the doctor and the leaflet`, async () => {
+      const h = createHarness();
+      expectPrompt(await h.say(flowTrigger(flow)), flow);
+      for (let i = 1; i < flows.maxAttempts; i++) {
+        expectPrompt(await h.say(`zxqv ${i}`), flow, flowData(flow).retry);
+      }
+      const giveUp = await h.say('zxqv again');
+      expect(giveUp).to.have.length(1);
+      expect(giveUp[0]!.text).to.include(flowData(flow).giveUp);
+      expect(giveUp[0]!.text)
+        .to.match(/\bdoctor\b/)
+        .and.to.include(LEAFLET_URL);
+      // The flow is over: the same nonsense now gets the ordinary fallback, not the flow's question again.
+      const after = textOf(await h.say('zxqv again'));
+      expect(after).not.to.include(flowData(flow).retry);
+      expect(after).not.to.include(flowData(flow).prompt);
+    });
+  }
+
+  it('a re-prompt can still be answered with free text', async () => {
+    const h = createHarness();
+    await h.say('how do I take it');
+    expectPrompt(await h.say('hmm'), 'howToTake', flows.howToTake.retry);
+    expectFinalAnswer(await h.say('just dexamethasone'), 'howToTake', 'dexamethasone');
+  });
+});
+
+describe('dialogs: global commands at any step', () => {
+  const midFlow = async (): Promise<Harness> => {
+    const h = createHarness();
+    expectPrompt(await h.say('am I at risk'), 'risk');
+    return h;
+  };
+
+  it('help shows the help and asks the same question again; the flow goes on', async () => {
+    const h = await midFlow();
+    const replies = await h.say('help');
+    expect(replies).to.have.length(2);
+    expect(replies[0]!.text).to.include(texts.help[0]);
+    expectPrompt(replies.slice(1), 'risk');
+    expectFinalAnswer(await h.say('Infections'), 'risk', 'infections');
+  });
+
+  for (const word of ['cancel', 'stop', 'ok cancel please']) {
+    it(`"${word}" ends the flow; the next message is not taken as its answer`, async () => {
+      const h = await midFlow();
+      expect(textOf(await h.say(word))).to.equal(texts.cancelled);
+      const next = textOf(await h.say('Nerve damage'));
+      expect(next).not.to.include(flows.risk.verdict);
+    });
+  }
+
+  for (const word of ['menu', 'start over']) {
+    it(`"${word}" ends the flow and shows the menu`, async () => {
+      const h = await midFlow();
+      const replies = await h.say(word);
+      expect(replies).to.have.length(1);
+      expect(buttonsOf(replies)).to.deep.equal(texts.menuButtons);
+      expect(textOf(await h.say('Side effects'))).not.to.include(flows.risk.verdict);
+    });
+  }
+
+  it('help outside a flow shows the help and the menu', async () => {
+    const replies = await createHarness().say('help');
+    expect(textOf(replies)).to.include(texts.help[0]);
+    expect(buttonsOf(replies)).to.deep.equal(texts.menuButtons);
+  });
+});
+
+describe('dialogs: interruptions', () => {
+  it('a red flag mid-flow gets the urgent reply and ends the flow', async () => {
+    const h = createHarness();
+    expectPrompt(await h.say('how do I take it'), 'howToTake');
+    const calls = h.matcherCalls.length;
+    const urgent = await h.say('I took too many capsules by mistake');
+    expect(urgent).to.have.length(1);
+    expect(urgent[0]!.text).to.match(/^If you have taken more than you were prescribed/);
+    expect(urgent[0]!.text).to.include('112');
+    expect(h.matcherCalls.length, 'red-flag text never reaches the matcher').to.equal(calls);
+    // "Not sure" would have answered the flow's question; now it is read on its own.
+    const next = textOf(await h.say('Not sure'));
+    expect(next).not.to.include(flows.howToTake.options.find((o) => o.id === 'unsure')!.intro);
+    expect(next).not.to.include(flows.howToTake.retry);
+  });
+
+  it('a request for a personal decision mid-flow gets the deferral and ends the flow', async () => {
+    const h = createHarness();
+    expectPrompt(await h.say('am I at risk'), 'risk');
+    const calls = h.matcherCalls.length;
+    const replies = await h.say('should I stop taking it?');
+    expect(textOf(replies)).to.match(/^I can't make that decision/);
+    expect(h.matcherCalls.length).to.equal(calls);
+    expect(textOf(await h.say('Blood clots'))).not.to.include(flows.risk.verdict);
+  });
+
+  it('an unrelated question mid-flow is answered and the flow ends cleanly', async () => {
+    const h = createHarness();
+    expectPrompt(await h.say('how do I take it'), 'howToTake');
+    const replies = await h.say('What is Imnovid used for?');
+    expect(replies).to.have.length(1);
+    expect(textOf(replies)).to.include(pairAnswer('what.overview'));
+    expect(textOf(replies)).not.to.include(flows.howToTake.retry);
+    const next = textOf(await h.say('With dexamethasone only'));
+    expect(next).not.to.include(flows.howToTake.options.find((o) => o.id === 'dexamethasone')!.intro);
+  });
+
+  it("the other flow's trigger mid-flow switches flows", async () => {
+    const h = createHarness();
+    expectPrompt(await h.say('how do I take it'), 'howToTake');
+    expectPrompt(await h.say('Am I at risk?'), 'risk');
+    expectFinalAnswer(await h.say('Side effects'), 'risk', 'side-effects');
+  });
+
+  it('a greeting mid-flow ends the flow with the welcome', async () => {
+    const h = createHarness();
+    await h.say('am I at risk');
+    const replies = await h.say('hello');
+    expect(textOf(replies)).to.include('European Medicines Agency');
+    expect(buttonsOf(replies)).to.deep.equal(texts.menuButtons);
+  });
+
+  it('the follow-up buttons after an answer work: another concern restarts the risk flow', async () => {
+    const h = createHarness();
+    await h.say('am I at risk');
+    const answer = await h.say('Nerve damage');
+    const another = buttonsOf(answer).find((b) => b.title === 'Another concern')!;
+    expectPrompt(await h.say(another.value), 'risk');
+    const askElse = await h.say('Ask something else');
+    expect(buttonsOf(askElse)).to.deep.equal(texts.menuButtons);
+  });
+});
+
+describe('dialogs: follow-ups in context', () => {
+  it('"which ones are serious?" after the side effects is read in that context', async () => {
+    const h = createHarness();
+    const first = await h.say(texts.menuButtons[2]!.value);
+    expect(textOf(first)).to.include(pairAnswer('risks.common-side-effects'));
+    const replies = await h.say('which ones are serious?');
+    expect(h.matcherCalls[h.matcherCalls.length - 1]).to.deep.equal({
+      text: 'which ones are serious?',
+      contextPairId: 'risks.common-side-effects',
+    });
+    expect(textOf(replies)).to.include(pairAnswer('risks.serious-side-effects'));
+  });
+
+  it('"and with dexamethasone?" after the bortezomib schedule gives the other schedule', async () => {
+    const h = createHarness();
+    await h.say('how do I take it');
+    await h.say('With bortezomib and dexamethasone');
+    const replies = await h.say('and with dexamethasone?');
+    expect(h.matcherCalls[h.matcherCalls.length - 1]!.contextPairId).to.equal('use.schedule-bortezomib');
+    expect(textOf(replies)).to.include(pairAnswer('use.schedule-dexamethasone'));
+  });
+
+  it('"what about men?" after the pregnancy answer gives the answer for men', async () => {
+    const h = createHarness();
+    await h.say('am I at risk');
+    await h.say('Pregnancy (I could become pregnant)');
+    const replies = await h.say('what about men?');
+    expect(h.matcherCalls[h.matcherCalls.length - 1]!.contextPairId).to.equal('risks.pregnancy');
+    expect(textOf(replies)).to.include(pairAnswer('risks.men'));
+  });
+});
+
+describe('dialogs: welcome', () => {
+  const welcomeChecks = (text: string, emergency: string): void => {
+    expect(text).to.include('European Medicines Agency');
+    expect(text).to.include(kb.lastUpdatedText);
+    expect(text).to.match(/can't give medical advice/);
+    expect(text).to.include(`call ${emergency}`);
+  };
+
+  it('welcomes a user who joins, with the menu', async () => {
+    const h = createHarness();
+    const { bot, user } = h.adapter.conversation;
+    const replies = await h.send({ type: ActivityTypes.ConversationUpdate, membersAdded: [bot!, user!] });
+    expect(replies).to.have.length(1);
+    welcomeChecks(textOf(replies), '112');
+    expect(buttonsOf(replies)).to.deep.equal(texts.menuButtons);
+    const titles = buttonsOf(replies).map((b) => b.title);
+    expect(titles).to.include.members(['How do I take it?', 'Am I at risk?']);
+  });
+
+  it('says nothing when only the bot is added', async () => {
+    const h = createHarness();
+    const replies = await h.send({
+      type: ActivityTypes.ConversationUpdate,
+      membersAdded: [h.adapter.conversation.bot],
+    });
+    expect(replies).to.have.length(0);
+  });
+
+  it('welcomes on "hello", with the configured emergency number', async () => {
+    const replies = await createHarness('test', { EMERGENCY_NUMBER: '999' }).say('Hello!');
+    welcomeChecks(textOf(replies), '999');
+    expect(textOf(replies)).not.to.include('112');
+    expect(buttonsOf(replies)).to.deep.equal(texts.menuButtons);
+  });
+
+  it('welcomes in Web Chat with an Adaptive Card carrying the menu buttons', async () => {
+    const h = createHarness('webchat');
+    const { bot, user } = h.adapter.conversation;
+    const replies = await h.send({ type: ActivityTypes.ConversationUpdate, membersAdded: [bot!, user!] });
+    expect(replies).to.have.length(1);
+    const card = cardOf(replies[0]);
+    expect(cardActions(card).map((a) => a.title)).to.deep.equal(texts.menuButtons.map((b) => b.title));
+    welcomeChecks(cardTexts(card).join('\n'), '112');
+  });
+});

@@ -1,0 +1,105 @@
+// npm run eval — scores the matcher and two baselines on questions.json (tuning set) and
+// heldout.json (never tuned on). Flags: --json (machine-readable), --failures (list misses of
+// the tuning set only, so the held-out set stays unseen while tuning).
+import kbJson from '../../knowledge/kb.json';
+import type { KnowledgeBase } from '../../knowledge/types';
+import { createMatcher } from '../../knowledge/match/matcher';
+import { fuseBaseline, MINISEARCH_CUTOFF, miniSearchBaseline } from './baselines';
+import { loadQuestions, matcherPredictor, percentile, score, type EvalItem, type Report } from './metrics';
+
+const kb = kbJson as KnowledgeBase;
+const ids = new Set(kb.pairs.map((p) => p.id));
+const sets: Record<string, EvalItem[]> = {
+  questions: loadQuestions('questions.json', ids),
+  heldout: loadQuestions('heldout.json', ids),
+};
+
+const matcher = createMatcher(kb);
+const systems = {
+  matcher: matcherPredictor(matcher),
+  'fuse.js (defaults)': fuseBaseline(kb),
+  [`MiniSearch (BM25, cutoff ${MINISEARCH_CUTOFF})`]: miniSearchBaseline(kb),
+};
+
+interface Row {
+  set: string;
+  system: string;
+  report: Report;
+}
+const rows: Row[] = [];
+for (const [set, items] of Object.entries(sets))
+  for (const [system, predict] of Object.entries(systems))
+    rows.push({ set, system, report: score(items, predict) });
+
+// Latency of our matcher alone, over both sets, after a short warm-up.
+const all = [...sets.questions, ...sets.heldout];
+for (const item of all) matcher.match(item.q);
+const times: number[] = [];
+for (let round = 0; round < 5; round++)
+  for (const item of all) {
+    const start = process.hrtime.bigint();
+    matcher.match(item.q);
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+times.sort((a, b) => a - b);
+const latency = {
+  queries: times.length,
+  meanMs: times.reduce((s, t) => s + t, 0) / times.length,
+  p95Ms: percentile(times, 95),
+};
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+
+if (process.argv.includes('--json')) {
+  console.log(
+    JSON.stringify(
+      {
+        rows: rows.map((r) => ({ set: r.set, system: r.system, ...r.report, failures: undefined })),
+        latency,
+      },
+      null,
+      2,
+    ),
+  );
+} else {
+  console.log('Outcomes. In scope: answered-correct (top-1 accuracy), suggested-correct (right pair');
+  console.log('among ≤3 "Did you mean" suggestions, not an answer), fallback (no answer and no right');
+  console.log('suggestion), wrong (answered with another pair). Out of scope: a fallback or suggestions');
+  console.log('are correct, any answer is wrong. wrong-rate = confident wrong answers / all questions.\n');
+  const header = [
+    'set',
+    'system',
+    'n in/out',
+    'accuracy',
+    'sugg-ok',
+    'in-fallbk',
+    'in-wrong',
+    'out-fallbk',
+    'wrong-rate',
+  ];
+  const table = rows.map((r) => [
+    r.set,
+    r.system,
+    `${r.report.inScope}/${r.report.outOfScope}`,
+    pct(r.report.accuracy),
+    pct(r.report.suggestedCorrect),
+    pct(r.report.inScopeFallback),
+    pct(r.report.inScopeWrong),
+    pct(r.report.correctFallback),
+    pct(r.report.wrongRate),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of table) console.log(line(row));
+  console.log(
+    `\nmatcher latency over ${latency.queries} queries: mean ${latency.meanMs.toFixed(3)} ms, p95 ${latency.p95Ms.toFixed(3)} ms`,
+  );
+  if (process.argv.includes('--failures')) {
+    const ours = rows.find((r) => r.set === 'questions' && r.system === 'matcher');
+    console.log('\nmatcher misses on questions.json:');
+    for (const f of ours?.report.failures ?? [])
+      console.log(`  ${f.expect.padEnd(28)} ← ${f.got.padEnd(40)} ${f.q}`);
+  }
+}

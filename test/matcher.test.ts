@@ -1,0 +1,227 @@
+// Unit tests of the matcher's parts: normaliser, speller, and the answer/suggest/none outcomes, on a
+// small made-up knowledge base (so the logic is tested apart from the curated data) and on the real one.
+import { expect } from 'chai';
+import kbJson from '../knowledge/kb.json';
+import type { KnowledgeBase, QAPair } from '../knowledge/types';
+import { createMatcher, DEFAULT_THRESHOLDS, type MatchResult } from '../knowledge/match/matcher';
+import { basicForm, createNormaliser, MEDICINE_TOKEN, OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
+import { createSpeller } from '../knowledge/match/speller';
+
+const realKb = kbJson as KnowledgeBase;
+
+function pair(id: string, question: string, keywords: string[], alternates: string[] = []): QAPair {
+  return {
+    id,
+    sectionKey: id.split('.')[0],
+    question,
+    alternates,
+    keywords,
+    answer: [`Answer of ${id}.`],
+    provenance: { documentId: 'TEST/1', section: 'Test', lastUpdated: '01-2020' },
+  };
+}
+
+/** A made-up medicine, so the outcome rules are checked without the curated Imnovid data. */
+const toyKb: KnowledgeBase = {
+  medicine: 'Zolex',
+  activeSubstance: 'zolexine',
+  documentId: 'TEST/1',
+  productNumber: 'T-1',
+  lastUpdated: '01-2020',
+  lastUpdatedText: 'January 2020',
+  attribution: 'test',
+  sourceTitle: 'test',
+  pairs: [
+    pair('what.overview', 'What is Zolex used for?', ['used for']),
+    pair('use.dose', 'What is the dose of Zolex?', ['dose']),
+    pair('risks.rash', 'Can Zolex cause a rash?', ['rash']),
+    pair('risks.headache', 'Can Zolex cause a headache?', ['headache']),
+    pair('parts.alpha', 'Widget alpha?', ['widget alpha']),
+    pair('parts.beta', 'Widget beta?', ['widget beta']),
+    pair('parts.gamma', 'Widget gamma?', ['widget gamma']),
+    pair('parts.delta', 'Widget delta?', ['widget delta']),
+    pair('parts.epsilon', 'Widget epsilon?', ['widget epsilon']),
+  ],
+  vocabulary: {
+    names: ['zolex', 'zolexine', 'this medicine'],
+    synonyms: {
+      rash: ['spots', 'red spots on the skin'],
+      headache: ['sore head', 'head'],
+      anaemia: ['low red blood cells'],
+      blood: ['bloods'],
+    },
+  },
+};
+
+const answered = (r: MatchResult): string | undefined => (r.kind === 'answer' ? r.best.pair.id : undefined);
+
+describe('normaliser', () => {
+  const toy = createNormaliser(toyKb.vocabulary);
+  const real = createNormaliser(realKb.vocabulary);
+
+  it('strips accents, case and punctuation', () => {
+    expect(basicForm('  Pomalidomidé’s SIDE-effects?! ')).to.equal('pomalidomides side effects');
+    expect(basicForm('Œdème')).to.not.match(/[^a-z0-9 ]/);
+  });
+
+  it('turns every name of the medicine into one token, in any case or possessive form', () => {
+    expect(toy.tokens(basicForm('ZOLEX'))).to.deep.equal([MEDICINE_TOKEN]);
+    expect(toy.tokens(basicForm("Zolex's rash"))).to.deep.equal([MEDICINE_TOKEN, 'rash']);
+    expect(toy.tokens(basicForm('is this medicine safe'))).to.include(MEDICINE_TOKEN);
+    expect(real.tokens(basicForm('pomalidomid'))).to.deep.equal([MEDICINE_TOKEN]);
+    expect(real.tokens(basicForm('Imnovide'))).to.deep.equal([MEDICINE_TOKEN]);
+  });
+
+  it('applies the longest lay phrase first', () => {
+    // "low red blood cells" must not leave "blood" behind for the shorter rule.
+    expect(toy.tokens(basicForm('low red blood cells'))).to.deep.equal(['anaemia']);
+    expect(toy.tokens(basicForm('red spots on the skin'))).to.deep.equal(['rash']);
+    expect(toy.tokens(basicForm('sore head'))).to.deep.equal(['headache']);
+    expect(toy.tokens(basicForm('bloods'))).to.deep.equal(['blood']);
+  });
+
+  it('maps the real lay vocabulary to the source terms', () => {
+    expect(real.tokens(basicForm('swollen ankles'))).to.deep.equal(['oedema']);
+    expect(real.tokens(basicForm('blood clot in the lungs'))).to.deep.equal(['embolism']);
+    expect(real.tokens(basicForm('tingling feet'))).to.include('neuropathy');
+    expect(real.tokens(basicForm('low red blood cells'))).to.deep.equal(['anaemia']);
+  });
+
+  it('drops stopwords and folds plurals', () => {
+    expect(toy.tokens(basicForm('what are the rashes'))).to.deep.equal(['rash']);
+  });
+
+  it('marks topics the overview never covers', () => {
+    expect(real.tokens(basicForm('I missed a dose'))).to.include(OFF_TOPIC_TOKEN);
+    expect(real.tokens(basicForm('can I drink alcohol'))).to.include(OFF_TOPIC_TOKEN);
+    expect(real.tokens(basicForm('what is the dose'))).to.not.include(OFF_TOPIC_TOKEN);
+  });
+
+  it('keeps stopwords in the whole-phrase form used for word-for-word matches', () => {
+    expect(toy.phrase(basicForm('What is Zolex?'))).to.equal(`what is ${MEDICINE_TOKEN}`);
+    expect(toy.phrase(basicForm('What is in Zolex?'))).to.not.equal(toy.phrase(basicForm('What is Zolex?')));
+  });
+});
+
+describe('speller', () => {
+  const speller = createSpeller(['pregnancy', 'capsules', 'effects', 'dose'], DEFAULT_THRESHOLDS.typo, [
+    'plane',
+  ]);
+
+  it('corrects typos towards the known vocabulary', () => {
+    expect(speller.correct('pregnacy')).to.equal('pregnancy');
+    expect(speller.correct('efects')).to.equal('effects');
+    expect(speller.correct('capsuls')).to.equal('capsules');
+    expect(speller.correctText('side efects')).to.equal('side effects');
+  });
+
+  it('only corrects to a word with the same first letter', () => {
+    expect(speller.correct('ffects')).to.equal('ffects');
+  });
+
+  it('leaves short words, numbers and far-off words alone', () => {
+    expect(speller.correct('dos')).to.equal('dos');
+    expect(speller.correct('dsoe')).to.equal('dsoe');
+    expect(speller.correct('mg4x')).to.equal('mg4x');
+    expect(speller.correct('xylophone')).to.equal('xylophone');
+  });
+
+  it('keeps "keep" words as written but never corrects towards them', () => {
+    expect(speller.correct('plane')).to.equal('plane');
+    expect(createSpeller(['dose'], 0.3, ['planes']).correct('planer')).to.equal('planer');
+  });
+});
+
+describe('matcher outcomes (made-up knowledge base)', () => {
+  const matcher = createMatcher(toyKb);
+
+  it('answers a clear question', () => {
+    expect(answered(matcher.match('What is the dose of Zolex?'))).to.equal('use.dose');
+    expect(answered(matcher.match('can zolex give me spots'))).to.equal('risks.rash');
+  });
+
+  it('answers a word-for-word phrasing even when its content is only the name', () => {
+    expect(answered(matcher.match('what is zolex used for'))).to.equal('what.overview');
+  });
+
+  it('suggests at most 3 pairs when several fit equally', () => {
+    const r = matcher.match('widget');
+    expect(r.kind).to.equal('suggest');
+    if (r.kind !== 'suggest') return;
+    expect(r.suggestions).to.have.length(3);
+    for (const s of r.suggestions) expect(s.pair.id).to.match(/^parts\./);
+  });
+
+  it('falls back when nothing fits', () => {
+    const r = matcher.match('weather in paris tomorrow');
+    expect(r.kind).to.equal('none');
+  });
+
+  it('falls back on an empty or punctuation-only message', () => {
+    expect(matcher.match('').kind).to.equal('none');
+    expect(matcher.match('   ?!  ').kind).to.equal('none');
+  });
+
+  it('falls back on a topic the overview never covers, even when other words fit', () => {
+    expect(matcher.match('what is the dose').kind).to.equal('answer');
+    expect(matcher.match('I missed a dose').kind).to.equal('none');
+  });
+
+  it('reads at most 500 characters of a message', () => {
+    const filler = 'lorem '.repeat(100);
+    expect(matcher.analyse(`rash ${filler}`)).to.include('rash');
+    expect(matcher.analyse(`${filler} rash`)).to.not.include('rash');
+  });
+
+  it('does not throw on a 5000-character message', () => {
+    const long = 'headache and rash, '.repeat(270).slice(0, 5000);
+    expect(long).to.have.length(5000);
+    expect(() => matcher.match(long)).to.not.throw();
+    expect(['answer', 'suggest', 'none']).to.include(matcher.match('x'.repeat(5000)).kind);
+  });
+
+  it('uses the thresholds it is given', () => {
+    const strict = createMatcher(toyKb, { ...DEFAULT_THRESHOLDS, answer: 1.01 });
+    expect(strict.match('dose').kind).to.equal('suggest');
+    expect(matcher.thresholds).to.deep.equal(DEFAULT_THRESHOLDS);
+  });
+});
+
+describe('matcher on the Imnovid knowledge base', () => {
+  const matcher = createMatcher(realKb);
+
+  it('answers "side effects?" with the common side effects, and "all" of them with the full list', () => {
+    expect(answered(matcher.match('side effects?'))).to.equal('risks.common-side-effects');
+    expect(answered(matcher.match('what are all the side effects'))).to.equal('risks.full-list');
+  });
+
+  it('understands typos, misspelt names and lay words', () => {
+    expect(answered(matcher.match('side efects of pomalidomid'))).to.equal('risks.common-side-effects');
+    expect(answered(matcher.match('can it cause low red blood cells'))).to.equal('risks.common-side-effects');
+    expect(answered(matcher.match('blood clot in the lungs'))).to.equal('risks.serious-side-effects');
+  });
+
+  it('falls back on questions the overview does not answer', () => {
+    expect(matcher.match('I missed a dose').kind).to.equal('none');
+    expect(matcher.match('can i take it with other medicines').kind).to.equal('none');
+    expect(matcher.match('weather in Amsterdam').kind).to.not.equal('answer');
+  });
+
+  it('reads a short follow-up in the context of the previous answer', () => {
+    const alone = matcher.match('which ones are serious?');
+    const after = matcher.match('which ones are serious?', { contextPairId: 'risks.common-side-effects' });
+    expect(alone.kind).to.not.equal('answer');
+    expect(answered(after)).to.equal('risks.serious-side-effects');
+    expect(answered(matcher.match('what about men?', { contextPairId: 'risks.pregnancy' }))).to.equal(
+      'risks.men',
+    );
+  });
+
+  it('never suggests more than 3 pairs', () => {
+    for (const q of ['imnovid', 'cycle', 'how many mg should i take', 'side effects monitoring registry']) {
+      const r = matcher.match(q);
+      if (r.kind === 'suggest') expect(r.suggestions.length).to.be.within(1, 3);
+      if (r.kind !== 'suggest') expect(r.alternatives.length).to.be.at.most(3);
+    }
+  });
+});

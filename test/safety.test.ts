@@ -1,0 +1,173 @@
+// The safety gate, data-driven from safety/examples.json: each red flag and request for a personal
+// decision is caught with the right category, and the real bot replies with the urgent or deferral
+// text without matching it; ordinary questions, every button and every knowledge-base phrasing pass.
+import { expect } from 'chai';
+import examples from '../safety/examples.json';
+import patterns from '../safety/patterns.json';
+import flows from '../dialogs/flows.json';
+import texts from '../render/texts.json';
+import { createSafetyGate, createCorrector, editDistance, type SafetyKind } from '../safety/gate';
+import { createHarness, knowledge, textOf, cardOf, type Harness } from './dialogs.harness';
+
+const gate = createSafetyGate({ emergencyNumber: '112' });
+
+const templates = new Map<string, { kind: SafetyKind; message: string }>([
+  ...patterns.redFlags.map((r) => [r.category, { kind: 'red-flag' as const, message: r.message }] as const),
+  [patterns.personalAdvice.category, { kind: 'personal-advice', message: patterns.personalAdvice.message }],
+]);
+
+const expectedReply = (category: string, emergency = '112'): string =>
+  templates.get(category)!.message.replace(/\{emergency\}/g, emergency);
+
+/** Every button the bot offers: a click sends its value, and a typed title must not alarm either. */
+const buttonTexts = [
+  ...[flows.howToTake, flows.risk].flatMap((f) => [
+    ...f.options.map((o) => o.title),
+    ...f.followUps.flatMap((b) => [b.title, b.value]),
+  ]),
+  ...texts.menuButtons.flatMap((b) => [b.title, b.value]),
+  texts.suggestNone,
+];
+
+const kbPhrasings = knowledge.kb.pairs.flatMap((p) => [p.question, ...p.alternates, ...p.keywords]);
+
+/** All the bot's own safety wording, to check that ordinary questions get none of it. */
+const safetyMessages = [...templates.keys()].map((c) => expectedReply(c));
+
+describe('safety: examples', () => {
+  const redFlags = examples.caught.filter((e) => templates.get(e.category)?.kind === 'red-flag');
+  const personal = examples.caught.filter((e) => templates.get(e.category)?.kind === 'personal-advice');
+
+  it('has at least 45 red-flag and personal-advice phrasings and 45 ordinary questions', () => {
+    expect(examples.caught.length).to.be.at.least(45);
+    expect(examples.notCaught.length).to.be.at.least(45);
+    expect(redFlags.length + personal.length, 'every example names a known category').to.equal(
+      examples.caught.length,
+    );
+  });
+
+  it('covers every category with at least three phrasings', () => {
+    for (const category of templates.keys()) {
+      expect(examples.caught.filter((e) => e.category === category).length, category).to.be.at.least(3);
+    }
+  });
+});
+
+describe('safety: caught by the gate, answered by the bot with the urgent or deferral text', () => {
+  let h: Harness;
+  before(() => {
+    h = createHarness();
+  });
+
+  for (const { text, category } of examples.caught) {
+    it(`${category}: "${text}"`, async () => {
+      const hit = gate.check(text);
+      expect(hit?.category).to.equal(category);
+      expect(hit?.kind).to.equal(templates.get(category)!.kind);
+
+      const calls = h.matcherCalls.length;
+      const replies = await h.say(text);
+      expect(replies).to.have.length(1);
+      expect(replies[0]!.text).to.equal(expectedReply(category));
+      expect(h.matcherCalls.length, 'never reaches the matcher').to.equal(calls);
+    });
+  }
+});
+
+describe('safety: ordinary questions are not caught', () => {
+  let h: Harness;
+  before(() => {
+    h = createHarness();
+  });
+
+  for (const text of examples.notCaught) {
+    it(`"${text}"`, async () => {
+      expect(gate.check(text)).to.equal(undefined);
+      const reply = textOf(await h.say(text));
+      for (const message of safetyMessages) expect(reply).not.to.include(message);
+    });
+  }
+
+  it('no button title or value of the flows and the menu is caught', async () => {
+    expect(buttonTexts.length).to.be.at.least(20);
+    for (const text of buttonTexts) {
+      expect(gate.check(text), text).to.equal(undefined);
+      const reply = textOf(await h.say(text));
+      for (const message of safetyMessages) expect(reply, text).not.to.include(message);
+    }
+  });
+
+  it('no question, alternate phrasing or keyword of the knowledge base is caught', () => {
+    expect(kbPhrasings.length).to.be.at.least(knowledge.kb.pairs.length);
+    const caught = kbPhrasings.filter((p) => gate.check(p) !== undefined);
+    expect(caught).to.deep.equal([]);
+  });
+});
+
+describe('safety: replies', () => {
+  it('fills in the configured emergency number in every urgent reply', async () => {
+    const h = createHarness('test', { EMERGENCY_NUMBER: '999' });
+    for (const flag of patterns.redFlags) {
+      const example = examples.caught.find((e) => e.category === flag.category)!;
+      const reply = textOf(await h.say(example.text));
+      expect(reply, flag.category).to.equal(expectedReply(flag.category, '999'));
+      expect(reply).not.to.include('112');
+      // Suspected pregnancy sends the patient to their doctor; every other red flag names the number.
+      if (flag.category !== 'pregnancy') expect(reply, flag.category).to.include('999');
+    }
+  });
+
+  it('gives self-harm crisis support, and tells a suspected pregnancy to stop and call the doctor', () => {
+    expect(gate.check('i want to end my life')?.message).to.match(/crisis line/);
+    expect(gate.check('i think im pregnant')?.message).to.match(/stop taking the medicine/);
+    expect(gate.check('i think im pregnant')?.message).to.match(/doctor immediately/);
+  });
+
+  it('a deferral never answers yes or no', () => {
+    for (const e of examples.caught.filter((c) => templates.get(c.category)!.kind === 'personal-advice')) {
+      const message = gate.check(e.text)!.message;
+      expect(message).not.to.match(/^(yes|no)\b/i);
+      expect(message).to.match(/doctor/);
+    }
+  });
+
+  it('shows an urgent reply in Web Chat as an attention card', async () => {
+    const [reply] = await createHarness('webchat').say('chest pian');
+    const card = cardOf(reply);
+    const container = card.body.find((b) => b.type === 'Container' && b.style === 'attention');
+    expect(container, 'attention container').to.exist;
+  });
+
+  it('checks only the first part of a very long message, and still finds a red flag there', () => {
+    const long = `i took too many capsules ${'and then some more words '.repeat(5000)}`;
+    expect(gate.check(long)?.category).to.equal('overdose');
+    expect(gate.check(`${'what are the side effects '.repeat(200)} i want to kill myself`)).to.equal(
+      undefined,
+    );
+  });
+
+  it('lets empty and punctuation-only text through for the bot to handle', () => {
+    expect(gate.check('')).to.equal(undefined);
+    expect(gate.check('?!...')).to.equal(undefined);
+  });
+});
+
+describe('safety: typo correction', () => {
+  it('counts a swap of neighbouring letters as one edit', () => {
+    expect(editDistance('pian', 'pain', 2)).to.equal(1);
+    expect(editDistance('pregant', 'pregnant', 2)).to.equal(1);
+    expect(editDistance('accidently', 'accidentally', 2)).to.equal(2);
+    expect(editDistance('chest', 'throat', 1)).to.equal(2);
+  });
+
+  it('corrects near misses of the vocabulary and leaves real words alone', () => {
+    const correct = createCorrector(patterns.vocabulary, patterns.leaveAlone);
+    expect(correct('pian')).to.equal('pain');
+    expect(correct('overdoes')).to.equal('overdose');
+    expect(correct('sucidal')).to.equal('suicidal');
+    expect(correct('fewer')).to.equal('fewer');
+    expect(correct('shoulder')).to.equal('shoulder');
+    expect(correct('map')).to.equal('map');
+    expect(correct('xain')).to.equal('xain');
+  });
+});
