@@ -2,6 +2,7 @@
 // personal treatment decision get a deferral. Patterns and wording are data (patterns.json); this
 // module only prepares the text the same way every time and finds the first hit.
 import patterns from './patterns.json';
+import levenshtein from 'damerau-levenshtein';
 import { basicForm } from '../knowledge/match/normalise';
 
 export type SafetyKind = 'red-flag' | 'personal-advice';
@@ -37,32 +38,6 @@ const MIN_TYPO_LENGTH = 4;
 const TWO_EDIT_LENGTH = 8;
 
 /**
- * Edit distance counting a swap of neighbours as one edit ("pian" → "pain"), the commonest typo.
- * Returns max + 1 for any distance above max, stopping early once it must exceed it.
- */
-export function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prevPrev: number[] = [];
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        d = Math.min(d, prevPrev[j - 2]! + 1);
-      row.push(d);
-      rowMin = Math.min(rowMin, d);
-    }
-    if (rowMin > max) return max + 1;
-    prevPrev = prev;
-    prev = row;
-  }
-  return Math.min(prev[b.length]!, max + 1);
-}
-
-/**
  * Corrects a word to the safety vocabulary when it is a near miss with the same first letter.
  * Stricter than the matcher's speller on purpose: a wrong "correction" here would raise a false alarm,
  * so real words that sit close to the vocabulary are listed in `leaveAlone`.
@@ -78,7 +53,9 @@ export function createCorrector(vocabulary: string[], leaveAlone: string[]): (wo
     let best = word;
     let bestDistance = max + 1;
     for (const candidate of byInitial.get(word[0]!) ?? []) {
-      const d = editDistance(word, candidate, Math.min(max, bestDistance - 1));
+      if (Math.abs(candidate.length - word.length) > max) continue;
+      // Damerau-Levenshtein: a swap of neighbours ("pian" for "pain"), the commonest typo, is one edit.
+      const d = levenshtein(word, candidate).steps;
       if (d < bestDistance) {
         best = candidate;
         bestDistance = d;

@@ -6,7 +6,7 @@ import examples from '../safety/examples.json';
 import patterns from '../safety/patterns.json';
 import flows from '../dialogs/flows.json';
 import texts from '../render/texts.json';
-import { createSafetyGate, createCorrector, editDistance, type SafetyKind } from '../safety/gate';
+import { createSafetyGate, createCorrector, type SafetyKind } from '../safety/gate';
 import { createHarness, knowledge, textOf, cardOf, type Harness } from './dialogs.harness';
 
 const gate = createSafetyGate({ emergencyNumber: '112' });
@@ -153,16 +153,11 @@ describe('safety: replies', () => {
 });
 
 describe('safety: typo correction', () => {
-  it('counts a swap of neighbouring letters as one edit', () => {
-    expect(editDistance('pian', 'pain', 2)).to.equal(1);
-    expect(editDistance('pregant', 'pregnant', 2)).to.equal(1);
-    expect(editDistance('accidently', 'accidentally', 2)).to.equal(2);
-    expect(editDistance('chest', 'throat', 1)).to.equal(2);
-  });
-
   it('corrects near misses of the vocabulary and leaves real words alone', () => {
     const correct = createCorrector(patterns.vocabulary, patterns.leaveAlone);
-    expect(correct('pian')).to.equal('pain');
+    expect(correct('pian')).to.equal('pain'); // a swap of neighbours is one edit
+    expect(correct('pregant')).to.equal('pregnant');
+    expect(correct('accidently')).to.equal('accidentally'); // long words may be two edits away
     expect(correct('overdoes')).to.equal('overdose');
     expect(correct('sucidal')).to.equal('suicidal');
     expect(correct('fewer')).to.equal('fewer');
