@@ -81,15 +81,25 @@ function filled(reply: Reply, ctx: RenderContext): Reply {
   return { ...reply, intro: fill(reply.intro), notes: fill(reply.notes) };
 }
 
+/**
+ * Whether block i is the last of a run of blocks quoting the same section: the source line is shown
+ * once per run, after it, instead of repeating the same line under every passage of one section.
+ */
+function endsSectionRun(blocks: AnswerBlock[], i: number): boolean {
+  const next = blocks[i + 1];
+  return !next || next.pair.provenance.section !== blocks[i].pair.provenance.section;
+}
+
 /** Plain text with every part of the reply: the message text on text channels, the fallback on card channels. */
 export function replyAsText(original: Reply, ctx: RenderContext): string {
   const reply = filled(original, ctx);
   const parts: string[] = [];
   if (reply.intro) parts.push(...reply.intro);
-  for (const block of reply.blocks ?? []) {
+  const blocks = reply.blocks ?? [];
+  blocks.forEach((block, i) => {
     parts.push([block.label ? `${block.label}:` : '', answerText(block.pair)].filter(Boolean).join('\n'));
-    parts.push(sourceLine(block.pair, ctx));
-  }
+    if (endsSectionRun(blocks, i)) parts.push(sourceLine(block.pair, ctx));
+  });
   if (reply.notes) parts.push(...reply.notes);
   if (reply.defer) parts.push(texts.deferral);
   if (reply.leaflet) parts.push(`${texts.leafletAction}: ${ctx.leafletUrl}`);
@@ -149,15 +159,20 @@ export function replyAsCard(original: Reply, ctx: RenderContext): Record<string,
   } else {
     for (const line of reply.intro ?? []) body.push(textBlock(literal(line)));
   }
-  for (const block of reply.blocks ?? []) {
+  const blocks = reply.blocks ?? [];
+  blocks.forEach((block, i) => {
     const items: Record<string, unknown>[] = [];
     if (block.label) items.push(textBlock(literal(block.label), { weight: 'Bolder' }));
     items.push(textBlock(literal(answerText(block.pair))));
-    items.push(
-      textBlock(literal(sourceLine(block.pair, ctx)), { isSubtle: true, size: 'Small', spacing: 'Small' }),
-    );
-    body.push({ type: 'Container', separator: body.length > 0, items });
-  }
+    if (endsSectionRun(blocks, i)) {
+      items.push(
+        textBlock(literal(sourceLine(block.pair, ctx)), { isSubtle: true, size: 'Small', spacing: 'Small' }),
+      );
+    }
+    // Answers from one section read as one passage: a separator only where a new section starts.
+    const startsRun = i === 0 || blocks[i - 1].pair.provenance.section !== block.pair.provenance.section;
+    body.push({ type: 'Container', separator: body.length > 0 && startsRun, items });
+  });
   for (const note of reply.notes ?? []) body.push(textBlock(literal(note)));
   if (reply.defer) body.push(textBlock(literal(texts.deferral), { isSubtle: true, separator: true }));
 
