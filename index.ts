@@ -29,7 +29,14 @@ export function createApp(config: Config = loadConfig(), log: Logger = createLog
 }
 
 if (require.main === module) {
-  const app = createApp();
+  let app: App;
+  try {
+    app = createApp();
+  } catch (err) {
+    // A bad setting (PORT=abc) deserves one clear line, not a stack trace.
+    console.error(`Cannot start: ${(err as Error).message}`);
+    process.exit(1);
+  }
   listen(app.server, app.config.port).then(
     (port) => app.log.info('server.listening', { port, url: `http://localhost:${port}/` }),
     (err: Error) => {

@@ -1,13 +1,17 @@
 // HTTP turn benchmark: the real server on an ephemeral port, autocannon posting messages to
 // /api/messages with deliveryMode expectReplies (the bot's whole turn is inside each request).
 // Prints requests/second and latency percentiles for a few kinds of turn. Numbers, no asserts.
+import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createApp } from '../index';
 import { loadConfig } from '../config';
 import { silentLogger } from '../server/log';
 import { listen } from '../server/app';
 
-const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
+// npm run bench:http -- --seconds 10
+const DURATION_S = Number(
+  parseArgs({ options: { seconds: { type: 'string', default: '5' } } }).values.seconds,
+);
 const CONNECTIONS = 10;
 
 const kinds: Record<string, string> = {

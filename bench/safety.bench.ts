@@ -2,13 +2,15 @@
 // gate.check over every phrasing the tests use (safety examples, buttons, knowledge-base phrasings).
 // The first round shows a cold start (code not yet optimised by the JIT), the rest the steady state.
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 import examples from '../safety/examples.json';
 import flows from '../dialogs/flows.json';
 import texts from '../render/texts.json';
 import kb from '../knowledge/kb.json';
 import { createSafetyGate } from '../safety/gate';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 50);
+// npm run bench:safety -- --rounds 200
+const ROUNDS = Number(parseArgs({ options: { rounds: { type: 'string', default: '50' } } }).values.rounds);
 
 const phrasings = [
   ...examples.caught.map((e) => e.text),
