@@ -7,7 +7,7 @@ import type { KnowledgeBase } from '../knowledge/types';
 import { createMatcher } from '../knowledge/match/matcher';
 
 const kb = kbJson as KnowledgeBase;
-const questions = ['questions.json', 'heldout.json'].flatMap((file) =>
+const questions = ['questions.json', 'dev.json', 'heldout.json'].flatMap((file) =>
   (JSON.parse(readFileSync(join(__dirname, '..', 'test', 'eval', file), 'utf8')) as Array<{ q: string }>).map(
     (i) => i.q,
   ),

@@ -28,6 +28,8 @@ export interface Vocabulary {
   names: string[];
   /** Lay phrase → the source's term. Applied before matching. */
   synonyms: Record<string, string[]>;
+  /** Source terms naming other medicines (after synonyms): a question about one alone is not about this medicine. */
+  otherMedicines?: string[];
 }
 
 export interface KnowledgeBase {

@@ -1,6 +1,7 @@
-// The matcher evaluation as a regression floor: the tuning set (questions.json) must stay at the
-// measured quality, the held-out set must not start answering wrongly, and the baselines must run.
-// Floors sit a little under the values `npm run eval` measured when the thresholds were fixed.
+// The matcher evaluation as a regression floor: the tuning set (questions.json) and the patient-style
+// dev set (dev.json) must stay at the measured quality, the held-out set must not start answering
+// wrongly, and the baselines must run. Floors sit a little under the values `npm run eval` measured
+// when the thresholds were fixed.
 import { expect } from 'chai';
 import kbJson from '../knowledge/kb.json';
 import type { KnowledgeBase } from '../knowledge/types';
@@ -65,43 +66,59 @@ describe('evaluation scoring', () => {
 
 describe('matcher evaluation', () => {
   const questions = loadQuestions('questions.json', ids);
+  const dev = loadQuestions('dev.json', ids);
   const heldout = loadQuestions('heldout.json', ids);
   const matcher = createMatcher(kb);
   const ours = {
     questions: score(questions, matcherPredictor(matcher)),
+    dev: score(dev, matcherPredictor(matcher)),
     heldout: score(heldout, matcherPredictor(matcher)),
   };
 
-  it('has question sets of the agreed size and mix', () => {
+  it('has question sets of the agreed size and mix, with no question in two sets', () => {
+    const noneShare = (items: EvalItem[]): number =>
+      items.filter((i) => i.expect === NONE).length / items.length;
     expect(questions.length).to.be.at.least(170);
-    expect(questions.filter((i) => i.expect === NONE).length / questions.length).to.be.at.least(0.35);
+    expect(noneShare(questions)).to.be.at.least(0.35);
+    expect(dev.length).to.be.at.least(120);
+    expect(noneShare(dev)).to.be.within(0.35, 0.4);
     expect(heldout.length).to.be.at.least(60);
-    const seen = new Set(questions.map((i) => i.q.toLowerCase()));
-    expect(heldout.filter((i) => seen.has(i.q.toLowerCase()))).to.deep.equal([]);
+    const sets = [questions, dev, heldout].map((items) => items.map((i) => i.q.toLowerCase()));
+    const all = sets.flat();
+    expect(new Set(all).size, 'a question appears twice').to.equal(all.length);
   });
 
-  it('answers in-scope questions of the tuning set correctly (top-1 ≥ 90%)', () => {
-    expect(ours.questions.accuracy).to.be.at.least(0.9);
+  // Measured 96.0% / 1.0% / 98.6% (the issue's floors are 90% / 3% / 95%).
+  it('answers in-scope questions of the tuning set correctly (top-1 ≥ 94%)', () => {
+    expect(ours.questions.accuracy).to.be.at.least(0.94);
   });
 
-  it('rarely answers wrongly on the tuning set (≤ 3% of all questions)', () => {
-    expect(ours.questions.wrongRate).to.be.at.most(0.03);
+  it('rarely answers wrongly on the tuning set (≤ 2% of all questions)', () => {
+    expect(ours.questions.wrongRate).to.be.at.most(0.02);
   });
 
-  it('falls back on out-of-scope questions of the tuning set (≥ 95%)', () => {
-    expect(ours.questions.correctFallback).to.be.at.least(0.95);
+  it('falls back on out-of-scope questions of the tuning set (≥ 97%)', () => {
+    expect(ours.questions.correctFallback).to.be.at.least(0.97);
+  });
+
+  it('answers the patient-style dev set without wrong answers', () => {
+    // Measured 82.6% top-1 (57.0% before the generalisation work), 0 wrong, 100% out-of-scope fallback.
+    expect(ours.dev.accuracy).to.be.at.least(0.8);
+    expect(ours.dev.accuracy + ours.dev.suggestedCorrect).to.be.at.least(0.95);
+    expect(ours.dev.wrongRate).to.be.at.most(0.015);
+    expect(ours.dev.correctFallback).to.be.at.least(0.96);
   });
 
   it('generalises to the held-out set without many wrong answers', () => {
-    // Measured 5.2% (4 of 77) with the thresholds fixed on questions.json; the floor allows one more.
-    expect(ours.heldout.wrongRate).to.be.at.most(0.07);
-    expect(ours.heldout.accuracy).to.be.at.least(0.7);
-    expect(ours.heldout.correctFallback).to.be.at.least(0.9);
+    // Measured 97.9% top-1, 0 wrong, 100% out-of-scope fallback (76.6% and 5.2% wrong before).
+    expect(ours.heldout.wrongRate).to.be.at.most(0.03);
+    expect(ours.heldout.accuracy).to.be.at.least(0.9);
+    expect(ours.heldout.correctFallback).to.be.at.least(0.95);
   });
 
   it('computes both baselines on the same questions', () => {
     const reports: Report[] = [];
-    for (const items of [questions, heldout])
+    for (const items of [questions, dev, heldout])
       for (const baseline of [fuseBaseline(kb), miniSearchBaseline(kb)]) reports.push(score(items, baseline));
     for (const r of reports)
       for (const x of [

@@ -87,6 +87,36 @@ describe('normaliser', () => {
     expect(real.tokens(basicForm('low red blood cells'))).to.deep.equal(['anaemia']);
   });
 
+  it('spells out contractions and parts numbers from units, so phrasings read alike', () => {
+    expect(toy.phrase(basicForm("What's Zolex?"))).to.equal(toy.phrase(basicForm('What is Zolex?')));
+    expect(basicForm('4mg capsules')).to.equal('4 mg capsules');
+    expect(real.tokens(basicForm('are there 3mg capsules'))).to.include.members(['3', 'mg']);
+  });
+
+  it('drops hedge words before reading lay phrases', () => {
+    expect(real.tokens(basicForm('does it actually work'))).to.deep.equal(
+      real.tokens(basicForm('does it work')),
+    );
+  });
+
+  it('reads a lay phrase written with "it" also with the medicine\'s name, and the other way round', () => {
+    const n = createNormaliser({
+      names: ['zolex'],
+      synonyms: { mechanism: ['how does it work'], benefit: ['does zolex help'] },
+    });
+    expect(n.tokens(basicForm('how does zolex work'))).to.deep.equal(['mechanism']);
+    expect(n.tokens(basicForm('does it help'))).to.deep.equal(['benefit']);
+  });
+
+  it('tells a question about another medicine alone from one about taking the two together', () => {
+    const n = createNormaliser({ ...toyKb.vocabulary, otherMedicines: ['dexamethasone'] });
+    const alone = (text: string): boolean => n.aboutOtherMedicine(n.phrase(basicForm(text)));
+    expect(alone('what dose of dexamethasone do I take')).to.equal(true);
+    expect(alone('what dose do I take with dexamethasone')).to.equal(false);
+    expect(alone('is zolex better than dexamethasone')).to.equal(false);
+    expect(alone('what is the dose of zolex')).to.equal(false);
+  });
+
   it('drops stopwords and folds plurals', () => {
     expect(toy.tokens(basicForm('what are the rashes'))).to.deep.equal(['rash']);
   });
@@ -124,6 +154,18 @@ describe('speller', () => {
     expect(speller.correct('dsoe')).to.equal('dsoe');
     expect(speller.correct('mg4x')).to.equal('mg4x');
     expect(speller.correct('xylophone')).to.equal('xylophone');
+  });
+
+  it('corrects a swapped pair of letters, which Bitap scores poorly', () => {
+    const s = createSpeller(['tired', 'cycles', 'capsules'], DEFAULT_THRESHOLDS.typo);
+    expect(s.correct('tierd')).to.equal('tired');
+    expect(s.correct('cylces')).to.equal('cycles');
+  });
+
+  it('does not guess between two words one step away', () => {
+    // "tierd" is one swap from both: either correction would be a guess.
+    expect(createSpeller(['tired', 'teird'], DEFAULT_THRESHOLDS.typo).correct('tierd')).to.equal('tierd');
+    expect(createSpeller(['tired'], DEFAULT_THRESHOLDS.typo).correct('tierd')).to.equal('tired');
   });
 
   it('keeps "keep" words as written but never corrects towards them', () => {
@@ -180,6 +222,21 @@ describe('matcher outcomes (made-up knowledge base)', () => {
     expect(['answer', 'suggest', 'none']).to.include(matcher.match('x'.repeat(5000)).kind);
   });
 
+  it('weighs each further unknown word less, so a long story around a known topic can still match', () => {
+    const story = 'zolex dose blorp flimp zarg quoz';
+    const flat = createMatcher(toyKb, { ...DEFAULT_THRESHOLDS, unknownDecay: 1 }).match(story);
+    const decayed = matcher.match(story);
+    const top = (r: MatchResult): number =>
+      r.kind === 'answer'
+        ? r.best.score
+        : r.kind === 'suggest'
+          ? r.suggestions[0].score
+          : (r.alternatives[0]?.score ?? 0);
+    expect(top(decayed)).to.be.greaterThan(top(flat));
+    // One unknown word still counts in full: a query about an uncovered topic is not answered.
+    expect(matcher.match('zolex blorp').kind).to.not.equal('answer');
+  });
+
   it('uses the thresholds it is given', () => {
     const strict = createMatcher(toyKb, { ...DEFAULT_THRESHOLDS, answer: 1.01 });
     expect(strict.match('dose').kind).to.equal('suggest');
@@ -215,6 +272,36 @@ describe('matcher on the Imnovid knowledge base', () => {
     expect(answered(matcher.match('what about men?', { contextPairId: 'risks.pregnancy' }))).to.equal(
       'risks.men',
     );
+  });
+
+  it("does not answer a question about another medicine with this medicine's pair", () => {
+    expect(matcher.match('what dose of dexamethasone do I take').kind).to.not.equal('answer');
+    expect(matcher.match('what are the side effects of velcade').kind).to.not.equal('answer');
+    expect(answered(matcher.match('how do I take it with dexamethasone only'))).to.equal(
+      'use.schedule-dexamethasone',
+    );
+  });
+
+  it('does not read a price question as a dose question', () => {
+    for (const q of ['how much is imnovid', 'how much is a box of imnovid', 'how much are the capsules'])
+      expect(matcher.match(q).kind, q).to.not.equal('answer');
+    expect(answered(matcher.match('how much should I take'))).to.equal('use.dose');
+  });
+
+  it('reads a carer\'s "my husband" or "my wife" as a partner, not as a question about men or women', () => {
+    expect(
+      answered(matcher.match('my husband is on imnovid and very tired, is that a side effect')),
+    ).to.equal('risks.common-side-effects');
+    expect(answered(matcher.match('why has my wife been given imnovid'))).to.not.equal('risks.pregnancy');
+  });
+
+  it('falls back on what the overview does not say about how long treatment lasts or if it fails', () => {
+    for (const q of [
+      'how long will I be on imnovid',
+      'what if it does not work',
+      'how long until it starts working',
+    ])
+      expect(matcher.match(q).kind, q).to.equal('none');
   });
 
   it('never suggests more than 3 pairs', () => {

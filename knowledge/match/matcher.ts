@@ -3,8 +3,9 @@
 // every pattern far below Bitap's 32-character limit); pairs are then ranked by an IDF-weighted
 // overlap (Dice) of content words with each of their phrasings, with part credit for words found
 // in the pair's other phrasings or its answer. A word-for-word phrasing scores 1; a query about a
-// topic the overview never covers is not answered. Thresholds were fixed on test/eval/questions.json
-// with `npm run eval` (heldout.json was never used for tuning).
+// topic the overview never covers, or about another medicine alone, is not answered. Thresholds
+// were fixed on test/eval/questions.json and dev.json with `npm run eval` (heldout.json was never
+// used for tuning).
 import type { KnowledgeBase, QAPair } from '../types';
 import { basicForm, createNormaliser, MEDICINE_TOKEN, OFF_TOPIC_TOKEN } from './normalise';
 import { createSpeller } from './speller';
@@ -22,6 +23,11 @@ export interface Thresholds {
   typo: number;
   /** Weight of a query word the knowledge base does not know: it counts against every pair. */
   unknown: number;
+  /**
+   * Factor applied to each further unknown word's weight: the first unknown word is strong evidence
+   * of an uncovered topic, the fifth in a long story about the patient adds little.
+   */
+  unknownDecay: number;
   /** Share of a word's weight credited when another phrasing of the same pair has it. */
   pairWords: number;
   /** Share of a word's weight credited when only the pair's answer has it. */
@@ -33,8 +39,9 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   gap: 0.06,
   coverage: 0.45,
   suggest: 0.3,
-  typo: 0.3,
+  typo: 0.25,
   unknown: 4,
+  unknownDecay: 0.6,
   pairWords: 0.75,
   answerWords: 0.2,
 };
@@ -114,10 +121,12 @@ export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAUL
     answerWords.set(pair.id, new Set(normaliser.tokens(basicForm(pair.answer.join(' ')))));
   }
 
-  // Every word the matcher can resolve to, for typo correction.
+  // Every word the matcher can resolve to, for typo correction: index tokens, and the phrasings'
+  // words as written, so a misspelt plural ("cycels") meets "cycles" rather than only "cycle".
   const indexed = new Set(df.keys());
+  const written = new Set(phrasings.flatMap((p) => basicForm(p.text).split(' ')));
   const speller = createSpeller(
-    [...indexed, ...normaliser.knownWords],
+    [...indexed, ...written, ...normaliser.knownWords],
     thresholds.typo,
     normaliser.offTopicWords,
   );
@@ -127,7 +136,12 @@ export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAUL
 
   const rank = (query: string[], key: string, contextPairId?: string): Candidate[] => {
     const q = [...new Set(query)];
-    const qWeight = q.reduce((s, t) => s + idf(t), 0);
+    const weight = new Map<string, number>();
+    let unknowns = 0;
+    for (const t of q)
+      weight.set(t, df.has(t) ? idf(t) : thresholds.unknown * thresholds.unknownDecay ** unknowns++);
+    const w = (t: string): number => weight.get(t) ?? 0;
+    const qWeight = q.reduce((s, t) => s + w(t), 0);
     const contextSection = contextPairId
       ? kb.pairs.find((p) => p.id === contextPairId)?.sectionKey
       : undefined;
@@ -144,9 +158,9 @@ export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAUL
       const ofPair = pairWords.get(p.pair.id);
       const ofAnswer = answerWords.get(p.pair.id);
       for (const t of q) {
-        if (p.tokens.includes(t)) shared += idf(t);
-        else if (ofPair?.has(t)) extra += thresholds.pairWords * idf(t);
-        else if (ofAnswer?.has(t)) extra += thresholds.answerWords * idf(t);
+        if (p.tokens.includes(t)) shared += w(t);
+        else if (ofPair?.has(t)) extra += thresholds.pairWords * w(t);
+        else if (ofAnswer?.has(t)) extra += thresholds.answerWords * w(t);
       }
       if (shared === 0) continue;
       let score = (2 * (shared + extra)) / (qWeight + p.weight + extra);
@@ -162,10 +176,11 @@ export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAUL
   const match = (text: string, options: MatchOptions = {}): MatchResult => {
     const prepared = prepare(text);
     const tokens = normaliser.tokens(prepared);
-    const ranked =
-      tokens.length === 0 ? [] : rank(tokens, normaliser.phrase(prepared), options.contextPairId);
-    // A topic the overview never covers is not answered from a pair that shares its other words.
-    if (tokens.includes(OFF_TOPIC_TOKEN))
+    const phrase = normaliser.phrase(prepared);
+    const ranked = tokens.length === 0 ? [] : rank(tokens, phrase, options.contextPairId);
+    // A topic the overview never covers, or another medicine asked about on its own, is not
+    // answered from a pair that shares its other words.
+    if (tokens.includes(OFF_TOPIC_TOKEN) || normaliser.aboutOtherMedicine(phrase))
       return { kind: 'none', alternatives: ranked.slice(0, MAX_SUGGESTIONS), tokens };
     const [first, second] = ranked;
     const alternatives = ranked.slice(1, 1 + MAX_SUGGESTIONS);

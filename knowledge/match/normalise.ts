@@ -15,7 +15,9 @@ export const OFF_TOPIC_TOKEN = 'offtopic';
 const stopwords = new Set(lexicon.stopwords);
 const lemmas: Record<string, string> = lexicon.lemmas;
 
-/** Lowercase, strip accents and punctuation, collapse whitespace. */
+const contractions: Record<string, string> = lexicon.contractions;
+
+/** Lowercase, strip accents and punctuation, part a number from its unit ("4mg"), collapse whitespace. */
 export function basicForm(text: string): string {
   return text
     .normalize('NFKD')
@@ -23,6 +25,7 @@ export function basicForm(text: string): string {
     .toLowerCase()
     .replace(/['’`]/g, '')
     .replace(/[^a-z0-9]+/g, ' ')
+    .replace(/(\d)([a-z])/g, '$1 $2')
     .trim();
 }
 
@@ -39,13 +42,28 @@ export function stem(token: string): string {
   return token;
 }
 
-/** Stems every word except stopwords, which stay as written so stopword phrases still read. */
+/**
+ * Spells out contractions ("whats" → "what is", so it reads like "what is Imnovid"), then stems every
+ * word except stopwords, which stay as written so stopword phrases still read.
+ */
 function stemWords(basic: string): string {
   return basic
     .split(' ')
     .filter((w) => w.length > 0)
+    .flatMap((w) => (contractions[w] ?? w).split(' '))
     .map((w) => (stopwords.has(w) ? w : stem(w)))
     .join(' ');
+}
+
+/**
+ * A phrase written with "it" also reads with the medicine's name, and the other way round
+ * ("how does it work" ~ "how does Imnovid work"), so a lay phrase needs listing only once.
+ */
+function withNameOrIt(phrase: string): string[] {
+  const words = phrase.split(' ');
+  const swap = (from: string, to: string): string[] =>
+    words.includes(from) ? [words.map((w) => (w === from ? to : w)).join(' ')] : [];
+  return [phrase, ...swap('it', MEDICINE_TOKEN), ...swap(MEDICINE_TOKEN, 'it')];
 }
 
 /** Phrase → replacement, applied in one left-to-right pass so a replacement is never rewritten. */
@@ -63,6 +81,12 @@ export interface Normaliser {
   tokens(basic: string): string[];
   /** The whole text after stemming, names and lay phrases, stopwords kept: for exact phrasing matches. */
   phrase(basic: string): string;
+  /**
+   * Whether a phrase (from `phrase`) asks about another medicine on its own ("what dose of dexamethasone
+   * do I take"): it names one, and neither this medicine ("it", a name) nor a linking word ("with",
+   * "plus", "only") ties the two together.
+   */
+  aboutOtherMedicine(phrase: string): boolean;
 }
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -89,15 +113,21 @@ export function createNormaliser(vocabulary: Vocabulary): Normaliser {
   // Names first, so a lay phrase may contain a name ("how does imnovid work").
   const nameRules = compile(vocabulary.names.map((n) => [stemWords(basicForm(n)), MEDICINE_TOKEN]));
   const form = (phrase: string): string => apply(nameRules, stemWords(basicForm(phrase)));
+  // Fillers go first, in a pass of their own, so "does it actually work" still reads as "does it work".
+  const fillerRules = compile(lexicon.fillers.map((p): [string, string] => [form(p), '']));
   const phraseRules = compile([
-    ...lexicon.fillers.map((p): [string, string] => [form(p), '']),
     ...lexicon.offTopic.map((p): [string, string] => [form(p), OFF_TOPIC_TOKEN]),
     ...Object.entries(vocabulary.synonyms).flatMap(([term, variants]) =>
-      variants.map((v): [string, string] => [form(v), form(term)]),
+      variants.flatMap((v) => withNameOrIt(form(v)).map((f): [string, string] => [f, form(term)])),
     ),
   ]);
 
-  const knownWords = new Set<string>([...stopwords, MEDICINE_TOKEN, ...Object.keys(lemmas)]);
+  const knownWords = new Set<string>([
+    ...stopwords,
+    MEDICINE_TOKEN,
+    ...Object.keys(lemmas),
+    ...Object.keys(contractions),
+  ]);
   const addWords = (phrase: string): void =>
     basicForm(phrase)
       .split(' ')
@@ -106,11 +136,20 @@ export function createNormaliser(vocabulary: Vocabulary): Normaliser {
   for (const [term, variants] of Object.entries(vocabulary.synonyms)) [term, ...variants].forEach(addWords);
   const offTopicWords = new Set(lexicon.offTopic.flatMap((p) => basicForm(p).split(' ')));
 
-  const phrase = (basic: string): string => apply(phraseRules, apply(nameRules, stemWords(basic)));
+  const others = new Set((vocabulary.otherMedicines ?? []).map(form));
+  const links = new Set([MEDICINE_TOKEN, ...lexicon.linkWords]);
+  const aboutOtherMedicine = (text: string): boolean => {
+    const words = ` ${text} `;
+    return [...others].some((o) => words.includes(` ${o} `)) && !text.split(' ').some((w) => links.has(w));
+  };
+
+  const phrase = (basic: string): string =>
+    apply(phraseRules, apply(fillerRules, apply(nameRules, stemWords(basic))));
   return {
     knownWords,
     offTopicWords,
     phrase,
+    aboutOtherMedicine,
     tokens: (basic) =>
       phrase(basic)
         .split(' ')

@@ -1,5 +1,8 @@
 // Whole-word typo correction against a known vocabulary, with fuse.js supplying the fuzziness.
-// Patterns are single words, far below Bitap's 32-character limit.
+// Patterns are single words, far below Bitap's 32-character limit. Bitap scores swapped letters
+// ("tierd", "cylce") poorly, so a word fuse.js leaves alone is also tried against words one
+// Damerau-Levenshtein step away (a swap, a missing, extra or wrong letter).
+import levenshtein from 'damerau-levenshtein';
 import Fuse from 'fuse.js';
 
 export interface Speller {
@@ -39,7 +42,12 @@ export function createSpeller(
       .get(word[0])
       ?.search(word, { limit: 8 })
       .find((h) => Math.abs(h.item.length - word.length) <= slack);
-    return hit && (hit.score ?? 1) <= threshold ? hit.item : word;
+    if (hit && (hit.score ?? 1) <= threshold) return hit.item;
+    // Only a single candidate one step away is trusted: two would make the correction a guess.
+    const near = (byLetter.get(word[0]) ?? []).filter(
+      (w) => Math.abs(w.length - word.length) <= 1 && levenshtein(word, w).steps === 1,
+    );
+    return near.length === 1 ? near[0] : word;
   };
   return { correct, correctText: (text) => text.split(' ').map(correct).join(' ') };
 }

@@ -1,6 +1,7 @@
-// npm run eval — scores the matcher and two baselines on questions.json (tuning set) and
-// heldout.json (never tuned on). Flags: --json (machine-readable), --failures (list misses of
-// the tuning set only, so the held-out set stays unseen while tuning).
+// npm run eval — scores the matcher and two baselines on questions.json (tuning set), dev.json
+// (patient-style questions written after the matcher was first tuned, used to judge changes for
+// generality) and heldout.json (never tuned on). Flags: --json (machine-readable), --failures
+// (list misses of the tuning and dev sets only, so the held-out set stays unseen while tuning).
 import kbJson from '../../knowledge/kb.json';
 import type { KnowledgeBase } from '../../knowledge/types';
 import { createMatcher } from '../../knowledge/match/matcher';
@@ -11,6 +12,7 @@ const kb = kbJson as KnowledgeBase;
 const ids = new Set(kb.pairs.map((p) => p.id));
 const sets: Record<string, EvalItem[]> = {
   questions: loadQuestions('questions.json', ids),
+  dev: loadQuestions('dev.json', ids),
   heldout: loadQuestions('heldout.json', ids),
 };
 
@@ -31,8 +33,8 @@ for (const [set, items] of Object.entries(sets))
   for (const [system, predict] of Object.entries(systems))
     rows.push({ set, system, report: score(items, predict) });
 
-// Latency of our matcher alone, over both sets, after a short warm-up.
-const all = [...sets.questions, ...sets.heldout];
+// Latency of our matcher alone, over every set, after a short warm-up.
+const all = Object.values(sets).flat();
 for (const item of all) matcher.match(item.q);
 const times: number[] = [];
 for (let round = 0; round < 5; round++)
@@ -97,9 +99,11 @@ if (process.argv.includes('--json')) {
     `\nmatcher latency over ${latency.queries} queries: mean ${latency.meanMs.toFixed(3)} ms, p95 ${latency.p95Ms.toFixed(3)} ms`,
   );
   if (process.argv.includes('--failures')) {
-    const ours = rows.find((r) => r.set === 'questions' && r.system === 'matcher');
-    console.log('\nmatcher misses on questions.json:');
-    for (const f of ours?.report.failures ?? [])
-      console.log(`  ${f.expect.padEnd(28)} ← ${f.got.padEnd(40)} ${f.q}`);
+    for (const set of ['questions', 'dev']) {
+      const ours = rows.find((r) => r.set === set && r.system === 'matcher');
+      console.log(`\nmatcher misses on ${set}.json:`);
+      for (const f of ours?.report.failures ?? [])
+        console.log(`  ${f.expect.padEnd(28)} ← ${f.got.padEnd(40)} ${f.q}`);
+    }
   }
 }
