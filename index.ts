@@ -23,7 +23,7 @@ export function createApp(config: Config = loadConfig(), log: Logger = createLog
   const adapter = new CloudAdapter(auth);
   const storage = new MemoryStorage();
   const bot = new ImnovidBot({ config, knowledge, storage, log });
-  installErrorHandler(adapter, [bot.conversationState, bot.privateState], log);
+  installErrorHandler(adapter, [bot.privateState], log);
   const server = createServer({ config, adapter, bot, knowledge: knowledge.info, log });
   return { config, server, adapter, bot, log };
 }

@@ -8,13 +8,12 @@ export const APOLOGY =
 
 export function installErrorHandler(adapter: BotAdapter, states: BotState[], log: Logger): void {
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    // Only the error's name: its message may quote the user's input.
     log.error('turn.error', {
       name: error.name,
       channel: context.activity.channelId,
       activityType: context.activity.type,
     });
-    // The message may quote input, so it is only logged at debug level.
-    log.debug('turn.error_detail', { message: error.message.slice(0, 200) });
     try {
       await context.sendTraceActivity(
         'OnTurnError Trace',
@@ -27,9 +26,12 @@ export function installErrorHandler(adapter: BotAdapter, states: BotState[], log
       log.error('turn.error_reply_failed', { name: (sendError as Error).name });
     }
     for (const state of states) {
-      await state
-        .delete(context)
-        .catch((e: Error) => log.error('turn.state_delete_failed', { name: e.name }));
+      // delete() can throw synchronously (e.g. a state keyed on a field the activity lacks).
+      try {
+        await state.delete(context);
+      } catch (deleteError) {
+        log.error('turn.state_delete_failed', { name: (deleteError as Error).name });
+      }
     }
   };
 }

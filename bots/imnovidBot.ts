@@ -1,6 +1,5 @@
 // The Bot Framework layer: Teams mentions, welcome, bad input, the safety gate, then the dialogs.
 import {
-  ConversationState,
   PrivateConversationState,
   type Activity,
   TeamsActivityHandler,
@@ -26,7 +25,6 @@ export interface BotDeps {
 }
 
 export class ImnovidBot extends TeamsActivityHandler {
-  readonly conversationState: ConversationState;
   /** Dialog state per user and conversation: in a Teams channel, each member has their own flow. */
   readonly privateState: PrivateConversationState;
   private readonly dialogState: StatePropertyAccessor<DialogState>;
@@ -36,7 +34,6 @@ export class ImnovidBot extends TeamsActivityHandler {
 
   constructor(private readonly deps: BotDeps) {
     super();
-    this.conversationState = new ConversationState(deps.storage);
     this.privateState = new PrivateConversationState(deps.storage);
     this.dialogState = this.privateState.createProperty<DialogState>('dialogState');
     this.services = {
@@ -75,7 +72,6 @@ export class ImnovidBot extends TeamsActivityHandler {
 
   override async run(context: TurnContext): Promise<void> {
     await super.run(context);
-    await this.conversationState.saveChanges(context, false);
     await this.privateState.saveChanges(context, false);
   }
 

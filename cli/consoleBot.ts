@@ -20,7 +20,7 @@ export function createConsoleBot(): ConsoleBot {
   const adapter = new ConsoleAdapter();
   // The console never logs: a helpdesk screen should show the conversation only.
   const bot = new ImnovidBot({ config, knowledge, storage: new MemoryStorage(), log: silentLogger });
-  installErrorHandler(adapter, [bot.conversationState, bot.privateState], silentLogger);
+  installErrorHandler(adapter, [bot.privateState], silentLogger);
   const logic = (context: Parameters<ImnovidBot['run']>[0]): Promise<void> => bot.run(context);
   return {
     knowledge,

@@ -3,6 +3,7 @@
 // channels without cards. Knowledge-base answers are copied verbatim; user input is never placed in markup.
 import type { KnowledgeBase, QAPair } from '../knowledge/types';
 import texts from './texts.json';
+import { fillPlaceholders } from './placeholders';
 
 export interface Button {
   title: string;
@@ -58,17 +59,22 @@ export interface MessageData {
 export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 export const CARD_VERSION = '1.5';
 
+function templateValues(ctx: Pick<RenderContext, 'kb' | 'emergencyNumber'>): Record<string, string> {
+  return {
+    medicine: ctx.kb.medicine,
+    activeSubstance: ctx.kb.activeSubstance,
+    updated: ctx.kb.lastUpdatedText,
+    documentId: ctx.kb.documentId,
+    emergency: ctx.emergencyNumber,
+  };
+}
+
 export function fillTemplate(template: string, ctx: Pick<RenderContext, 'kb' | 'emergencyNumber'>): string {
-  return template
-    .replace(/\{medicine\}/g, ctx.kb.medicine)
-    .replace(/\{activeSubstance\}/g, ctx.kb.activeSubstance)
-    .replace(/\{updated\}/g, ctx.kb.lastUpdatedText)
-    .replace(/\{documentId\}/g, ctx.kb.documentId)
-    .replace(/\{emergency\}/g, ctx.emergencyNumber);
+  return fillPlaceholders(template, templateValues(ctx));
 }
 
 export function sourceLine(pair: QAPair, ctx: Pick<RenderContext, 'kb' | 'emergencyNumber'>): string {
-  return fillTemplate(texts.sourceLine, ctx).replace('{section}', pair.provenance.section);
+  return fillPlaceholders(texts.sourceLine, { ...templateValues(ctx), section: pair.provenance.section });
 }
 
 export function answerText(pair: QAPair): string {

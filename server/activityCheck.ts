@@ -13,7 +13,8 @@ export function activityProblem(body: unknown): string | undefined {
   if (typeof a.channelId !== 'string' || a.channelId === '') return 'The activity has no "channelId".';
   if (typeof a.serviceUrl !== 'string' || a.serviceUrl === '') return 'The activity has no "serviceUrl".';
   if (!isObjectWithId(a.conversation)) return 'The activity has no "conversation.id".';
-  if (a.from !== undefined && !isObjectWithId(a.from)) return 'The activity\'s "from" has no "id".';
+  // Every channel names the sender; conversation state is kept per sender, so a turn cannot run without one.
+  if (!isObjectWithId(a.from)) return 'The activity has no "from.id".';
   if (a.recipient !== undefined && !isObjectWithId(a.recipient))
     return 'The activity\'s "recipient" has no "id".';
   if (a.text !== undefined && a.text !== null && typeof a.text !== 'string')

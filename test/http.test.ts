@@ -6,6 +6,8 @@ import {
   ConfigurationBotFrameworkAuthentication,
   ConversationState,
   MemoryStorage,
+  PrivateConversationState,
+  type BotState,
 } from 'botbuilder';
 import { createApp, type App } from '../index';
 import { loadConfig } from '../config';
@@ -234,16 +236,18 @@ describe('turn error handler', () => {
     }
   }
 
-  it('sends a trace and a polite message, logs no message text, and clears the state', async () => {
+  /** Runs one failing turn over HTTP with the given states; returns the replies and the log lines. */
+  async function failingTurn(
+    states: (storage: MemoryStorage) => BotState[],
+    seed: Record<string, unknown>,
+  ): Promise<{ activities: ReplyActivity[]; lines: string[]; storage: MemoryStorage }> {
     const lines: string[] = [];
-    const log = createLogger('info', (line) => lines.push(line));
-    const config = loadConfig({ LOG_LEVEL: 'info' });
+    const log = createLogger('debug', (line) => lines.push(line));
+    const config = loadConfig({ LOG_LEVEL: 'debug' });
     const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({ ...config.auth }));
     const storage = new MemoryStorage();
-    const state = new ConversationState(storage);
-    // Seed state for the conversation so the handler has something to clear.
-    await storage.write({ 'test/conversations/conv-error/': { marker: 'x', eTag: '*' } });
-    installErrorHandler(adapter, [state], log);
+    await storage.write(seed);
+    installErrorHandler(adapter, states(storage), log);
     const server = createServer({
       config,
       adapter,
@@ -260,17 +264,41 @@ describe('turn error handler', () => {
       });
       expect(res.status).to.equal(200);
       const body = (await res.json()) as { activities: ReplyActivity[] };
-      expect(body.activities.map((a) => a.type)).to.deep.equal(['trace', 'message']);
-      expect(body.activities[1].text).to.equal(APOLOGY);
-      const stored = await storage.read(['test/conversations/conv-error/']);
-      expect(stored).to.deep.equal({});
-      const all = lines.join('\n');
-      expect(all).to.include('turn.error');
-      expect(all).not.to.include('Alice');
-      expect(all).not.to.include('user-secret-id-42');
+      return { activities: body.activities, lines, storage };
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  }
+
+  it('sends a trace and a polite message, logs no message text even at debug, and clears the state', async () => {
+    const privateKey = 'test/conversations/conv-error/users/user-secret-id-42/';
+    const { activities, lines, storage } = await failingTurn(
+      (storage) => [new ConversationState(storage), new PrivateConversationState(storage)],
+      {
+        'test/conversations/conv-error/': { marker: 'x', eTag: '*' },
+        [privateKey]: { dialogState: { dialogStack: [] }, eTag: '*' },
+      },
+    );
+    expect(activities.map((a) => a.type)).to.deep.equal(['trace', 'message']);
+    expect(activities[1].text).to.equal(APOLOGY);
+    expect(await storage.read(['test/conversations/conv-error/', privateKey])).to.deep.equal({});
+    const all = lines.join('\n');
+    expect(all).to.include('turn.error');
+    expect(all).not.to.include('Alice');
+    expect(all).not.to.include('boom');
+    expect(all).not.to.include('user-secret-id-42');
+  });
+
+  it('still apologises when clearing a state fails', async () => {
+    class BrokenState extends ConversationState {
+      override delete(): Promise<void> {
+        throw new Error('storage down');
+      }
+    }
+    const { activities, lines } = await failingTurn((storage) => [new BrokenState(storage)], {});
+    expect(activities.map((a) => a.type)).to.deep.equal(['trace', 'message']);
+    expect(activities[1].text).to.equal(APOLOGY);
+    expect(lines.join('\n')).to.include('turn.state_delete_failed');
   });
 });
 
@@ -294,7 +322,8 @@ describe('activity shape check', () => {
     ['no serviceUrl', { ...activity('c', {}), serviceUrl: undefined }, /serviceUrl/],
     ['no channelId', { ...activity('c', {}), channelId: undefined }, /channelId/],
     ['a numeric text', activity('c', { text: 42 }), /"text"/],
-    ['a from without id', activity('c', { from: { name: 'x' } }), /"from"/],
+    ['a from without id', activity('c', { from: { name: 'x' } }), /from\.id/],
+    ['no from', { ...activity('c', {}), from: undefined }, /from\.id/],
     ['attachments that are not a list', activity('c', { attachments: 'x' }), /"attachments"/],
   ];
   for (const [label, body, reason] of cases) {

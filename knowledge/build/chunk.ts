@@ -1,7 +1,7 @@
 // Chunks a cleaned EMA overview into Q&A pairs, using the generic template's topic rules and a
 // medicine's curation data (extra phrasings, verbatim sub-sentence spans, vocabulary).
 import type { KnowledgeBase, QAPair, Vocabulary } from '../types';
-import { cleanOverview, type OverviewDocument, type TemplateSection } from './clean';
+import { cleanOverview, withName, type OverviewDocument, type TemplateSection } from './clean';
 
 interface TopicRule {
   id: string;
@@ -62,10 +62,6 @@ export function monthYear(mmYyyy: string): string {
   return `${MONTHS[Number(m[1]) - 1]} ${m[2]}`;
 }
 
-function fill(text: string, name: string): string {
-  return text.replace(/\{name\}/g, name);
-}
-
 function unique(items: string[]): string[] {
   return [...new Set(items)];
 }
@@ -100,8 +96,8 @@ export function chunkOverview(
   ): QAPair => ({
     id,
     sectionKey,
-    question: fill(t.question, name),
-    alternates: unique([...t.alternates.map((a) => fill(a, name)), ...(curation.alternates[id] ?? [])]),
+    question: withName(t.question, name),
+    alternates: unique([...t.alternates.map((a) => withName(a, name)), ...(curation.alternates[id] ?? [])]),
     keywords: unique([...t.keywords, ...(curation.extraKeywords?.[id] ?? [])]),
     answer,
     provenance: provenance(section),

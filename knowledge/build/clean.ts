@@ -42,6 +42,11 @@ const ADDRESS_BLOCK = [
 const ATTRIBUTION = /^©.*Reproduction is authorised/;
 const LAST_UPDATED = /last updated in (\d{2}-\d{4})/;
 
+/** Template texts write the medicine's name as {name}. */
+export function withName(text: string, name: string): string {
+  return text.replace(/\{name\}/g, name);
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -99,7 +104,7 @@ export function cleanOverview(raw: string, template: TemplateSection[]): Overvie
   }
 
   // Headings may wrap over two lines; match them against the template with the name filled in.
-  const headings = template.map((t) => ({ key: t.key, heading: t.heading.replace(/\{name\}/g, medicine) }));
+  const headings = template.map((t) => ({ key: t.key, heading: withName(t.heading, medicine) }));
   const sections: OverviewSection[] = [];
   let current: { key: string; heading: string; text: string[] } | undefined;
   const flush = (): void => {
