@@ -1,5 +1,6 @@
 // npm run chat — a console conversation with the bot, for trying it and for the pharmacy helpdesk.
-// Type a question, or the number of a choice; "quit" (or Ctrl+D) leaves.
+// Type a question, or the number of a choice; "/quit" (or Ctrl+D) leaves. Plain "quit" or "stop" go to
+// the bot, which reads them as "cancel" as in every other channel.
 import { createInterface } from 'node:readline/promises';
 import { createConsoleBot, formatReply } from './consoleBot';
 import type { Activity } from 'botbuilder';
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   // Reading lines as a stream (not question()) keeps piped input intact: the helpdesk can script it.
   for await (const line of rl) {
     const text = line.trim();
-    if (/^(quit|exit|:q)$/i.test(text)) break;
+    if (/^\/(quit|exit)$/i.test(text)) break;
     const picked = /^\d+$/.test(text) ? choices[Number(text) - 1] : undefined;
     if (picked) console.log(`     (${picked})`);
     choices = [];

@@ -63,7 +63,11 @@ describe('console tools', function () {
   });
 
   it('npm run chat holds a conversation: welcome, numbered choices, a guided flow and follow-ups', () => {
-    const { status, stdout } = run('chat.ts', [], 'hello\n1\n2\nwhat about men?\nquit\n');
+    const { status, stdout } = run(
+      'chat.ts',
+      [],
+      'hello\n1\n2\nwhat about men?\n/quit\nthis line is never read\n',
+    );
     expect(status).to.equal(0);
     expect(stdout).to.match(/Hello! I answer questions about Imnovid/);
     expect(stdout).to.match(/1\. How do I take it\?/);
