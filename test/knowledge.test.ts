@@ -95,7 +95,24 @@ describe('knowledge base', () => {
         expect(pair.answer, pair.id).not.to.be.empty;
         for (const line of pair.answer) {
           if (line.includes('…')) {
-            for (const span of spansOf(line)) expect(sourceText, `${pair.id}: "${span}"`).to.include(span);
+            // Quoted parts of one source sentence, in its order: a clause or more in all, no lone words.
+            const parts = spansOf(line);
+            expect(parts.join(' ').split(' ').length, `${pair.id}: "${line}" is too short`).to.be.at.least(8);
+            for (const part of parts)
+              expect(part.split(' ').length, `${pair.id}: "${part}"`).to.be.at.least(3);
+            const inOrder = (sentence: string): boolean => {
+              let from = 0;
+              for (const part of parts) {
+                const at = sentence.indexOf(part.replace(/\.$/, ''), from);
+                if (at < 0) return false;
+                from = at + part.length;
+              }
+              return true;
+            };
+            expect(
+              [...sentences].some(inOrder),
+              `${pair.id}: "${line}" is not from one source sentence`,
+            ).to.equal(true);
           } else {
             expect(sentences.has(line), `${pair.id}: "${line}" is not a source sentence`).to.equal(true);
           }

@@ -29,8 +29,11 @@ export interface OverviewTemplate {
 export interface CuratedPair extends PairTemplate {
   id: string;
   sectionKey: string;
-  /** Verbatim spans of one source sentence each; an ellipsis marks what is left out. */
-  spans: string[];
+  /**
+   * One answer line per entry, each quoting one source sentence: a verbatim span, or verbatim parts of
+   * the sentence in order. An ellipsis marks what is left out.
+   */
+  spans: (string | string[])[];
 }
 
 export interface Curation {
@@ -66,13 +69,23 @@ function unique(items: string[]): string[] {
   return [...new Set(items)];
 }
 
-/** Renders a verbatim span of a sentence, marking omitted text before or after it with an ellipsis. */
-function quoteSpan(sentence: string, span: string): string {
-  const at = sentence.indexOf(span);
-  const before = at > 0 ? '… ' : '';
-  const rest = sentence.slice(at + span.length).trim();
-  const after = rest.length > 0 && rest !== '.' ? ' …' : rest;
-  return `${before}${span}${after}`;
+/**
+ * Renders verbatim parts of one sentence, in their order, marking every omission (before, between and
+ * after them) with an ellipsis. Returns undefined when the parts are not found in that order.
+ */
+function quoteParts(sentence: string, parts: string[]): string | undefined {
+  let out = '';
+  let from = 0;
+  for (const part of parts) {
+    const at = sentence.indexOf(part, from);
+    if (at < 0) return undefined;
+    if (at > from || (from === 0 && at > 0)) out += out === '' ? '… ' : ' … ';
+    else if (out !== '') out += ' ';
+    out += part;
+    from = at + part.length;
+  }
+  const rest = sentence.slice(from).trim();
+  return `${out}${rest.length > 0 && rest !== '.' ? ' …' : rest}`;
 }
 
 export function chunkOverview(
@@ -134,9 +147,12 @@ export function chunkOverview(
     const section = doc.sections.find((s) => s.key === extra.sectionKey);
     if (!section) throw new Error(`Curated pair ${extra.id}: no section "${extra.sectionKey}"`);
     const answer = extra.spans.map((span) => {
-      const sentence = section.sentences.find((s) => s.includes(span));
-      if (!sentence) throw new Error(`Curated pair ${extra.id}: span not found verbatim: "${span}"`);
-      return quoteSpan(sentence, span);
+      const parts = typeof span === 'string' ? [span] : span;
+      for (const sentence of section.sentences) {
+        const quoted = quoteParts(sentence, parts);
+        if (quoted !== undefined) return quoted;
+      }
+      throw new Error(`Curated pair ${extra.id}: not found verbatim in one sentence: "${parts.join(' … ')}"`);
     });
     pairs.push(makePair(extra.id, extra.sectionKey, section.heading, extra, answer));
   }
