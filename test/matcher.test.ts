@@ -237,9 +237,35 @@ describe('matcher outcomes (made-up knowledge base)', () => {
     expect(matcher.match('zolex blorp').kind).to.not.equal('answer');
   });
 
+  it('suggests only a pair that accounts for enough of the question', () => {
+    // "rash" is known, "blorp" is not: risks.rash accounts for a little over a third of the query.
+    const r = matcher.match('rash blorp');
+    expect(r.kind).to.equal('suggest');
+    if (r.kind === 'suggest') expect(r.suggestions[0].coverage).to.be.within(0.3, 0.5);
+    const strict = createMatcher(toyKb, { ...DEFAULT_THRESHOLDS, suggestCoverage: 0.5 });
+    expect(strict.match('rash blorp').kind).to.equal('none');
+  });
+
+  it("never suggests a pair that shares only the medicine's name", () => {
+    // Every pair names Zolex, so each shares all of this query's weight, and none is what was meant.
+    const r = matcher.match('zolex please');
+    expect(r.kind).to.equal('none');
+    if (r.kind !== 'none') return;
+    expect(r.alternatives).to.not.be.empty;
+    for (const c of r.alternatives) expect([c.coverage, c.topical]).to.deep.equal([1, false]);
+  });
+
+  it('answers a curated phrasing asked word for word even when another pair comes close', () => {
+    // No lead is ever enough under this gap, so only the word-for-word rule can answer.
+    const noGap = createMatcher(toyKb, { ...DEFAULT_THRESHOLDS, gap: 2 });
+    expect(answered(noGap.match('What is the dose of Zolex?'))).to.equal('use.dose');
+    expect(noGap.match('zolex dose please').kind).to.not.equal('answer');
+  });
+
   it('uses the thresholds it is given', () => {
     const strict = createMatcher(toyKb, { ...DEFAULT_THRESHOLDS, answer: 1.01 });
-    expect(strict.match('dose').kind).to.equal('suggest');
+    expect(matcher.match('the dose please').kind).to.equal('answer');
+    expect(strict.match('the dose please').kind).to.equal('suggest');
     expect(matcher.thresholds).to.deep.equal(DEFAULT_THRESHOLDS);
   });
 });
@@ -256,6 +282,11 @@ describe('matcher on the Imnovid knowledge base', () => {
     expect(answered(matcher.match('side efects of pomalidomid'))).to.equal('risks.common-side-effects');
     expect(answered(matcher.match('can it cause low red blood cells'))).to.equal('risks.common-side-effects');
     expect(answered(matcher.match('blood clot in the lungs'))).to.equal('risks.serious-side-effects');
+  });
+
+  it('answers "what is it for?", a question made only of small words', () => {
+    expect(answered(matcher.match('what is it for?'))).to.equal('what.overview');
+    expect(answered(matcher.match("what's this for"))).to.equal('what.overview');
   });
 
   it('falls back on questions the overview does not answer', () => {

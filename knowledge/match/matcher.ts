@@ -19,6 +19,11 @@ export interface Thresholds {
   coverage: number;
   /** Minimum score for a pair to be offered as a "Did you mean" suggestion. */
   suggest: number;
+  /**
+   * Minimum share of the query's weight a pair must account for to be suggested: a pair that shares
+   * one word of a question mostly about something else ("EMA phone number") is not what was meant.
+   */
+  suggestCoverage: number;
   /** fuse.js score (0 = exact) under which an unknown word is read as a typo of a known one. */
   typo: number;
   /** Weight of a query word the knowledge base does not know: it counts against every pair. */
@@ -36,9 +41,10 @@ export interface Thresholds {
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
   answer: 0.6,
-  gap: 0.06,
+  gap: 0.08,
   coverage: 0.45,
   suggest: 0.3,
+  suggestCoverage: 0.3,
   typo: 0.25,
   unknown: 4,
   unknownDecay: 0.6,
@@ -53,6 +59,8 @@ export interface Candidate {
   phrasing: string;
   /** Share of the query's weight this pair accounts for (1 for a word-for-word phrasing). */
   coverage: number;
+  /** Whether a word other than the medicine's name ties the query to this pair (or it is word for word). */
+  topical: boolean;
 }
 
 export type MatchResult =
@@ -151,15 +159,18 @@ export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAUL
       if (!prev || c.score > prev.score) best.set(c.pair.id, c);
     };
     for (const p of phrasings)
-      if (p.key === key) offer({ pair: p.pair, score: 1, phrasing: p.text, coverage: 1 });
+      if (p.key === key) offer({ pair: p.pair, score: 1, phrasing: p.text, coverage: 1, topical: true });
     for (const p of byOverlap) {
       let shared = 0;
       let extra = 0;
+      let topical = false;
       const ofPair = pairWords.get(p.pair.id);
       const ofAnswer = answerWords.get(p.pair.id);
       for (const t of q) {
-        if (p.tokens.includes(t)) shared += w(t);
-        else if (ofPair?.has(t)) extra += thresholds.pairWords * w(t);
+        if (p.tokens.includes(t)) {
+          shared += w(t);
+          topical ||= t !== MEDICINE_TOKEN;
+        } else if (ofPair?.has(t)) extra += thresholds.pairWords * w(t);
         else if (ofAnswer?.has(t)) extra += thresholds.answerWords * w(t);
       }
       if (shared === 0) continue;
@@ -168,7 +179,7 @@ export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAUL
       if (contextSection && p.pair.sectionKey === contextSection && p.pair.id !== contextPairId)
         score *= 1.15;
       const coverage = qWeight > 0 ? (shared + extra) / qWeight : 0;
-      offer({ pair: p.pair, score: Math.min(1, score), phrasing: p.text, coverage });
+      offer({ pair: p.pair, score: Math.min(1, score), phrasing: p.text, coverage, topical });
     }
     return [...best.values()].sort((a, b) => b.score - a.score);
   };
@@ -184,15 +195,24 @@ export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAUL
       return { kind: 'none', alternatives: ranked.slice(0, MAX_SUGGESTIONS), tokens };
     const [first, second] = ranked;
     const alternatives = ranked.slice(1, 1 + MAX_SUGGESTIONS);
+    // A curated phrasing asked word for word is answered with its pair, however close another pair
+    // comes by overlap; only when two pairs hold the same phrasing does the gap rule decide.
+    const exactPairs = new Set(phrasings.filter((p) => p.key === phrase).map((p) => p.pair.id));
+    const exact = exactPairs.size === 1 && first !== undefined && exactPairs.has(first.pair.id);
     if (
       first &&
-      first.score >= thresholds.answer &&
-      first.coverage >= thresholds.coverage &&
-      (!second || first.score - second.score >= thresholds.gap)
+      (exact ||
+        (first.score >= thresholds.answer &&
+          first.coverage >= thresholds.coverage &&
+          (!second || first.score - second.score >= thresholds.gap)))
     ) {
       return { kind: 'answer', best: first, alternatives, tokens };
     }
-    const suggestions = ranked.filter((c) => c.score >= thresholds.suggest).slice(0, MAX_SUGGESTIONS);
+    // A suggestion must be about the question's topic: enough of its words, and more than the
+    // medicine's name ("who makes imnovid" is not a near miss of "what is imnovid").
+    const suggestions = ranked
+      .filter((c) => c.score >= thresholds.suggest && c.coverage >= thresholds.suggestCoverage && c.topical)
+      .slice(0, MAX_SUGGESTIONS);
     if (suggestions.length > 0) return { kind: 'suggest', suggestions, tokens };
     return { kind: 'none', alternatives: ranked.slice(0, MAX_SUGGESTIONS), tokens };
   };

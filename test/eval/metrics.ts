@@ -25,13 +25,15 @@ export type Predictor = (q: string) => Prediction;
  *   fallback          no answer: "none", or suggestions without the expected pair
  *   wrong             confident answer with another pair
  * Out of scope (expect is "none"):
- *   fallback          "none" or suggestions: nothing is asserted as an answer, which is correct
+ *   fallback          "none": the honest fallback, which is what the patient should get
+ *   suggested         "Did you mean" suggestions: not wrong (nothing is asserted), but not the fallback
  *   wrong             any confident answer
  */
-export type Outcome = 'answered-correct' | 'suggested-correct' | 'fallback' | 'wrong';
+export type Outcome = 'answered-correct' | 'suggested-correct' | 'suggested' | 'fallback' | 'wrong';
 
 export function classify(item: EvalItem, p: Prediction): Outcome {
-  if (item.expect === NONE) return p.kind === 'answer' ? 'wrong' : 'fallback';
+  if (item.expect === NONE)
+    return p.kind === 'answer' ? 'wrong' : p.kind === 'suggest' ? 'suggested' : 'fallback';
   if (p.kind === 'answer') return p.id === item.expect ? 'answered-correct' : 'wrong';
   if (p.kind === 'suggest' && p.ids.slice(0, 3).includes(item.expect)) return 'suggested-correct';
   return 'fallback';
@@ -55,8 +57,10 @@ export interface Report {
   inScopeFallback: number;
   /** In scope: share answered with the wrong pair. */
   inScopeWrong: number;
-  /** Out of scope: share correctly not answered (fallback or suggestions). */
+  /** Out of scope: share given the honest fallback. */
   correctFallback: number;
+  /** Out of scope: share given "Did you mean" suggestions instead of the fallback. */
+  outOfScopeSuggested: number;
   /** Confident answers with the wrong pair (in scope) or any answer (out of scope), over all questions. */
   wrongRate: number;
   failures: Failure[];
@@ -93,6 +97,7 @@ export function score(items: readonly EvalItem[], predict: Predictor): Report {
     inScopeFallback: ratio(get(count.in, 'fallback'), inScope),
     inScopeWrong: ratio(get(count.in, 'wrong'), inScope),
     correctFallback: ratio(get(count.out, 'fallback'), outOfScope),
+    outOfScopeSuggested: ratio(get(count.out, 'suggested'), outOfScope),
     wrongRate: ratio(get(count.in, 'wrong') + get(count.out, 'wrong'), items.length),
     failures,
   };

@@ -1,6 +1,7 @@
 // npm run eval — scores the matcher and two baselines on questions.json (tuning set), dev.json
 // (patient-style questions written after the matcher was first tuned, used to judge changes for
-// generality) and heldout.json (never tuned on). Flags: --json (machine-readable), --failures
+// generality), heldout.json (never tuned on) and fresh.json (written last, by someone who never ran
+// the matcher, and never tuned on). Flags: --json (machine-readable), --failures
 // (list misses of the tuning and dev sets only, so the held-out set stays unseen while tuning).
 import kbJson from '../../knowledge/kb.json';
 import type { KnowledgeBase } from '../../knowledge/types';
@@ -14,6 +15,7 @@ const sets: Record<string, EvalItem[]> = {
   questions: loadQuestions('questions.json', ids),
   dev: loadQuestions('dev.json', ids),
   heldout: loadQuestions('heldout.json', ids),
+  fresh: loadQuestions('fresh.json', ids),
 };
 
 const matcher = createMatcher(kb);
@@ -66,8 +68,9 @@ if (process.argv.includes('--json')) {
 } else {
   console.log('Outcomes. In scope: answered-correct (top-1 accuracy), suggested-correct (right pair');
   console.log('among ≤3 "Did you mean" suggestions, not an answer), fallback (no answer and no right');
-  console.log('suggestion), wrong (answered with another pair). Out of scope: a fallback or suggestions');
-  console.log('are correct, any answer is wrong. wrong-rate = confident wrong answers / all questions.\n');
+  console.log('suggestion), wrong (answered with another pair). Out of scope: out-fallbk = the honest');
+  console.log('fallback, out-sugg = "Did you mean" instead (not wrong, not ideal), any answer is wrong.');
+  console.log('wrong-rate = confident wrong answers / all questions.\n');
   const header = [
     'set',
     'system',
@@ -77,6 +80,7 @@ if (process.argv.includes('--json')) {
     'in-fallbk',
     'in-wrong',
     'out-fallbk',
+    'out-sugg',
     'wrong-rate',
   ];
   const table = rows.map((r) => [
@@ -88,6 +92,7 @@ if (process.argv.includes('--json')) {
     pct(r.report.inScopeFallback),
     pct(r.report.inScopeWrong),
     pct(r.report.correctFallback),
+    pct(r.report.outOfScopeSuggested),
     pct(r.report.wrongRate),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
