@@ -13,6 +13,11 @@ export interface Config {
   /** Public base URL of this server (used for the local Direct Line stream URL, Teams valid domains, embed.js). */
   publicBaseUrl: string | undefined;
   auth: BotAuthConfig;
+  /**
+   * Anonymous mode only: serviceUrl origins, besides loopback ones, that /api/messages may send replies to.
+   * Without an app id nothing authenticates the caller, so any other serviceUrl is refused.
+   */
+  anonymousServiceUrls: string[];
   /** Emergency phone number given with urgent advice. */
   emergencyNumber: string;
   /** Where the "package leaflet" action points: EMA's product page for the medicine. */
@@ -29,6 +34,15 @@ export interface Config {
     /** Local channel: token lifetime and idle-conversation eviction. */
     tokenTtlSeconds: number;
     idleMinutes: number;
+    /** Local channel: memory bounds (open conversations, activities kept per conversation). */
+    maxConversations: number;
+    maxActivitiesPerConversation: number;
+    /**
+     * Per client address: conversations (local channel) and Azure tokens started per minute, and the
+     * burst allowed above that rate. 0 in either turns the limit off.
+     */
+    startsPerMinute: number;
+    startBurst: number;
   };
   teams: {
     appId: string;
@@ -72,6 +86,7 @@ export function loadConfig(env: Env = process.env): Config {
       MicrosoftAppPassword: env.MicrosoftAppPassword ?? '',
       MicrosoftAppTenantId: env.MicrosoftAppTenantId ?? '',
     },
+    anonymousServiceUrls: listFrom(env, 'ANONYMOUS_SERVICE_URLS'),
     emergencyNumber: env.EMERGENCY_NUMBER?.trim() || '112',
     leafletUrl:
       env.LEAFLET_URL?.trim() ||
@@ -86,6 +101,10 @@ export function loadConfig(env: Env = process.env): Config {
       allowedOrigins: listFrom(env, 'ALLOWED_ORIGINS'),
       tokenTtlSeconds: intFrom(env, 'DIRECT_LINE_TOKEN_TTL_SECONDS', 1800),
       idleMinutes: intFrom(env, 'DIRECT_LINE_IDLE_MINUTES', 60),
+      maxConversations: intFrom(env, 'DIRECT_LINE_MAX_CONVERSATIONS', 1000),
+      maxActivitiesPerConversation: intFrom(env, 'DIRECT_LINE_MAX_ACTIVITIES', 500),
+      startsPerMinute: intFrom(env, 'CONVERSATION_STARTS_PER_MINUTE', 10),
+      startBurst: intFrom(env, 'CONVERSATION_START_BURST', 20),
     },
     teams: {
       appId: env.TEAMS_APP_ID ?? '',

@@ -6,6 +6,7 @@ import type { Logger } from './log';
 import { mountDirectLine } from '../channels/directline';
 import { mountWeb } from '../channels/web';
 import { activityProblem } from './activityCheck';
+import { refuseServiceUrl } from './serviceUrlPolicy';
 
 export interface KnowledgeInfo {
   documentId: string;
@@ -35,6 +36,7 @@ export function createServer(deps: ServerDeps): restify.Server {
       res.send(400, { error: 'BadRequest', message: problem });
       return;
     }
+    if (refuseServiceUrl(req, res, deps.config, log)) return;
     await adapter.process(req, res, (context) => bot.run(context));
   });
 

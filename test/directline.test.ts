@@ -1,6 +1,7 @@
 // The local Direct Line 3.0 channel, driven by botframework-directlinejs itself (polling and WebSocket)
 // and by plain HTTP and WebSocket requests for the protocol's edges.
 import { expect } from 'chai';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import * as restify from 'restify';
 import WebSocket from 'ws';
 import {
@@ -118,6 +119,44 @@ async function http(
   });
   const text = await response.text();
   return { status: response.status, body: text ? (JSON.parse(text) as Json) : {}, headers: response.headers };
+}
+
+/**
+ * A request through node:http, which (unlike fetch) lets a test choose the Host header and the client
+ * address (another loopback address: 127.0.0.2 reaches the same server as a different client).
+ */
+function rawRequest(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  localAddress?: string,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        headers: { 'Content-Type': 'application/json', ...headers },
+        localAddress,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(method === 'POST' ? '{}' : undefined);
+  });
 }
 
 interface Started {
@@ -613,12 +652,124 @@ describe('local Direct Line channel', function () {
       expect(refused.status).to.equal(403);
       expect(refused.headers.get('access-control-allow-origin')).to.equal(null);
 
-      const open = await startEcho();
-      const anyOrigin = await http(open.base, 'POST', '/v3/directline/conversations', {
+      // ALLOWED_ORIGINS are compared as origins, however the browser or the setting spells them.
+      const spelled = await http(base, 'POST', '/v3/directline/conversations', {
+        headers: { Origin: 'HTTPS://Hospital.Example:443' },
+      });
+      expect(spelled.status).to.equal(201);
+    });
+
+    it('with no ALLOWED_ORIGINS lets only our own (loopback) page and non-browser clients start', async () => {
+      const { base, port } = await startEcho();
+      const elsewhere = await http(base, 'POST', '/v3/directline/conversations', {
         headers: { Origin: 'https://elsewhere.example' },
       });
-      expect(anyOrigin.status).to.equal(201);
-      expect(anyOrigin.headers.get('access-control-allow-origin')).to.equal('*');
+      expect(elsewhere.status).to.equal(403);
+      expect((elsewhere.body.error as Json).code).to.equal('OriginNotAllowed');
+      expect(elsewhere.headers.get('access-control-allow-origin')).to.equal(null);
+      const preflight = await http(base, 'OPTIONS', '/v3/directline/conversations', {
+        headers: { Origin: 'https://elsewhere.example', 'Access-Control-Request-Method': 'POST' },
+      });
+      expect(preflight.headers.get('access-control-allow-origin')).to.equal(null);
+
+      const own = await http(base, 'POST', '/v3/directline/conversations', {
+        headers: { Origin: base },
+      });
+      expect(own.status).to.equal(201);
+      expect(own.headers.get('access-control-allow-origin')).to.equal(base);
+      // DirectLineJS in Node, the Emulator, curl: no Origin, no browser to protect.
+      expect((await http(base, 'POST', '/v3/directline/conversations', { body: {} })).status).to.equal(201);
+
+      // DNS rebinding: the attacker's name (resolving to us) arrives as both Origin and Host.
+      const rebound = await rawRequest(port, 'POST', '/v3/directline/conversations', {
+        Host: `rebind.attacker.example:${port}`,
+        Origin: `http://rebind.attacker.example:${port}`,
+      });
+      expect(rebound.status).to.equal(403);
+      expect(rebound.headers['access-control-allow-origin']).to.equal(undefined);
+      const localhost = await rawRequest(port, 'POST', '/v3/directline/conversations', {
+        Host: `localhost:${port}`,
+        Origin: `http://localhost:${port}`,
+      });
+      expect(localhost.status).to.equal(201);
+    });
+
+    it('with PUBLIC_BASE_URL set, takes only that as our own origin, not the Host header', async () => {
+      const config = testConfig({}, { PUBLIC_BASE_URL: 'https://bot.example.org' });
+      const { base, port } = await startEcho({ config });
+      const byHost = await http(base, 'POST', '/v3/directline/conversations', { headers: { Origin: base } });
+      expect(byHost.status).to.equal(403);
+      const rebound = await rawRequest(port, 'POST', '/v3/directline/conversations', {
+        Host: `rebind.attacker.example:${port}`,
+        Origin: `http://rebind.attacker.example:${port}`,
+      });
+      expect(rebound.status).to.equal(403);
+      const published = await http(base, 'POST', '/v3/directline/conversations', {
+        headers: { Origin: 'https://bot.example.org' },
+      });
+      expect(published.status).to.equal(201);
+      expect(published.headers.get('access-control-allow-origin')).to.equal('https://bot.example.org');
+    });
+
+    it('limits new conversations per client address with 429, a reason and Retry-After', async () => {
+      const config = testConfig({ startBurst: 3, startsPerMinute: 2 });
+      const { base, port } = await startEcho({ config });
+      const first = await startConversation(base);
+      const generated = await http(base, 'POST', '/v3/directline/tokens/generate', { body: {} });
+      expect(generated.status).to.equal(200);
+      await startConversation(base);
+
+      // The burst is spent, on either route.
+      for (const path of ['/v3/directline/conversations', '/v3/directline/tokens/generate']) {
+        const refused = await http(base, 'POST', path, { body: {}, headers: { Origin: base } });
+        expect(refused.status, path).to.equal(429);
+        expect(refused.headers.get('retry-after'), path).to.equal('30');
+        expect((refused.body.error as Json).code).to.equal('TooManyRequests');
+        expect((refused.body.error as Json).message).to.match(/Too many new conversations/);
+        // A browser may read why: the refusal carries the CORS headers of an allowed origin.
+        expect(refused.headers.get('access-control-allow-origin')).to.equal(base);
+      }
+      // Starting a conversation from a token already issued creates nothing, so it is not limited.
+      const fromToken = await http(base, 'POST', '/v3/directline/conversations', {
+        token: generated.body.token as string,
+      });
+      expect(fromToken.status).to.equal(200);
+      await postMessage(base, first, 'still here');
+      await waitForTexts(base, first, ['echo: still here']);
+
+      // Another client address has its own allowance.
+      const other = await rawRequest(port, 'POST', '/v3/directline/conversations', {}, '127.0.0.2');
+      expect(other.status).to.equal(201);
+    });
+
+    it('bounds memory: 1,000 conversations of 500 activities by default, both configurable', async () => {
+      const defaults = await startEcho();
+      expect(defaults.channel!.store.maxConversations).to.equal(1000);
+      expect(defaults.channel!.store.maxActivities).to.equal(500);
+
+      const config = testConfig({}, { DIRECT_LINE_MAX_CONVERSATIONS: '2', DIRECT_LINE_MAX_ACTIVITIES: '3' });
+      const { base } = await startEcho({ config });
+      const started = await startConversation(base);
+      await startConversation(base);
+      const full = await http(base, 'POST', '/v3/directline/conversations', { body: {} });
+      expect(full.status).to.equal(429);
+      expect((full.body.error as Json).code).to.equal('TooManyConversations');
+      expect(full.headers.get('retry-after')).to.equal('60');
+
+      await waitForTexts(base, started, ['welcome']);
+      await postMessage(base, started, 'one');
+      await waitForTexts(base, started, ['welcome', 'one', 'echo: one']);
+      const tooMany = await http(
+        base,
+        'POST',
+        `/v3/directline/conversations/${started.conversationId}/activities`,
+        {
+          token: started.token,
+          body: { type: 'message', text: 'two' },
+        },
+      );
+      expect(tooMany.status).to.equal(429);
+      expect((tooMany.body.error as Json).code).to.equal('TooManyActivities');
     });
 
     it('rejects activities of types a client may not post', async () => {

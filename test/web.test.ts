@@ -124,6 +124,26 @@ function rawGet(
   });
 }
 
+/** A request through node:http, which (unlike fetch) lets the test choose the Host header. */
+function rawRequest(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${base}${path}`, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+    });
+    req.on('error', reject);
+    req.end(method === 'POST' ? '{}' : undefined);
+  });
+}
+
 async function requestToken(
   base: string,
   origin: string | undefined,
@@ -276,6 +296,31 @@ describe('web channel: pages and assets', () => {
     expect(tags[0]).to.contain('data-lang="en"');
   });
 
+  it('answers HEAD like GET, without the body, for the pages, embed.js and the bundle', async () => {
+    for (const [path, headers] of [
+      ['/', {}],
+      ['/demo', {}],
+      ['/embed.js', {}],
+      ['/embed.js', { 'Accept-Encoding': 'gzip' }],
+      [`/static/webchat-${bundleVersion}.js`, { 'Accept-Encoding': 'gzip' }],
+    ] as const) {
+      const label = `HEAD ${path} ${JSON.stringify(headers)}`;
+      const got = await rawRequest(local.base, 'GET', path, headers);
+      const head = await rawRequest(local.base, 'HEAD', path, headers);
+      expect(head.status, label).to.equal(200);
+      expect(head.body.length, label).to.equal(0);
+      expect(got.body.length, label).to.be.above(0);
+      for (const name of ['content-type', 'content-length', 'cache-control', 'content-encoding', 'etag']) {
+        expect(head.headers[name], `${label} ${name}`).to.equal(got.headers[name]);
+      }
+      expect(Number(head.headers['content-length']), label).to.equal(got.body.length);
+    }
+    const embed = await rawRequest(local.base, 'HEAD', '/embed.js', {});
+    expect(embed.headers['cross-origin-resource-policy']).to.equal('cross-origin');
+    const page = await rawRequest(local.base, 'HEAD', '/', {});
+    expect(page.headers['content-security-policy']).to.contain("frame-ancestors 'self'");
+  });
+
   it('lets only ALLOWED_ORIGINS frame the chat page, and nobody else frame the demo', async () => {
     const withHospital = await start({ ALLOWED_ORIGINS: `${HOSPITAL}, not an origin` });
     const chat = cspOf((await get(withHospital.base, '/')).headers);
@@ -295,6 +340,8 @@ describe('web channel: Azure Direct Line token exchange', () => {
       DIRECT_LINE_SECRET: SECRET,
       DIRECT_LINE_ENDPOINT: azure.url,
       ALLOWED_ORIGINS: HOSPITAL,
+      // Every test here asks for tokens from one address; the limit has its own test.
+      CONVERSATION_START_BURST: '1000',
     });
   });
 
@@ -432,11 +479,144 @@ describe('web channel: Azure Direct Line token exchange', () => {
     expect(pageConfigOf(html).directLine.domain).to.equal(`${azure.url}/v3/directline`);
   });
 
+  it('refuses a DNS-rebinding origin: a Host that is not loopback is not proof of same origin', async () => {
+    const port = new URL(server.base).port;
+    const rebound = await rawRequest(server.base, 'POST', '/api/directline/token', {
+      Host: `rebind.attacker.example:${port}`,
+      Origin: `http://rebind.attacker.example:${port}`,
+      'Content-Type': 'application/json',
+    });
+    expect(rebound.status).to.equal(403);
+    expect(JSON.parse(rebound.body.toString()).reason).to.match(/PUBLIC_BASE_URL/);
+    const localhost = await rawRequest(server.base, 'POST', '/api/directline/token', {
+      Host: `localhost:${port}`,
+      Origin: `http://localhost:${port}`,
+      'Content-Type': 'application/json',
+    });
+    expect(localhost.status).to.equal(200);
+    expect(azure.requests).to.have.length(1);
+    expect((azure.requests[0].body as { trustedOrigins: string[] }).trustedOrigins).to.deep.equal([
+      `http://localhost:${port}`,
+    ]);
+  });
+
+  it('with PUBLIC_BASE_URL set, takes only that as the page origin, whatever the Host says', async () => {
+    const published = await start({
+      DIRECT_LINE_SECRET: SECRET,
+      DIRECT_LINE_ENDPOINT: azure.url,
+      PUBLIC_BASE_URL: 'https://bot.hospital.example',
+    });
+    // The Host header matches the Origin, as it does for a page loaded through a rebound name.
+    const byHost = await requestToken(published.base, published.origin);
+    expect(byHost.status).to.equal(403);
+    const port = new URL(published.base).port;
+    const rebound = await rawRequest(published.base, 'POST', '/api/directline/token', {
+      Host: `rebind.attacker.example:${port}`,
+      Origin: `http://rebind.attacker.example:${port}`,
+      'Content-Type': 'application/json',
+    });
+    expect(rebound.status).to.equal(403);
+    expect(azure.requests).to.have.length(0);
+
+    const ok = await requestToken(published.base, 'https://bot.hospital.example');
+    expect(ok.status).to.equal(200);
+    expect((azure.requests[0].body as { trustedOrigins: string[] }).trustedOrigins).to.deep.equal([
+      'https://bot.hospital.example',
+    ]);
+  });
+
+  it('limits tokens per client address with 429, a reason and Retry-After', async () => {
+    const limited = await start({
+      DIRECT_LINE_SECRET: SECRET,
+      DIRECT_LINE_ENDPOINT: azure.url,
+      ALLOWED_ORIGINS: HOSPITAL,
+      CONVERSATION_START_BURST: '2',
+      CONVERSATION_STARTS_PER_MINUTE: '1',
+    });
+    expect((await requestToken(limited.base, limited.origin)).status).to.equal(200);
+    expect((await requestToken(limited.base, HOSPITAL)).status).to.equal(200);
+    const refused = await requestToken(limited.base, HOSPITAL);
+    expect(refused.status).to.equal(429);
+    expect(refused.headers.get('retry-after')).to.equal('60');
+    expect(refused.json.error).to.equal('too_many_requests');
+    expect(refused.json.reason).to.match(/Too many new conversations/);
+    // The hospital page may read the refusal, and its Retry-After.
+    expect(refused.headers.get('access-control-allow-origin')).to.equal(HOSPITAL);
+    expect(refused.headers.get('access-control-expose-headers')).to.contain('Retry-After');
+    expect(refused.text).to.not.contain(SECRET);
+    expect(azure.requests).to.have.length(2);
+    // The local Direct Line on the same server draws on the same allowance.
+    const local = await fetch(`${limited.base}/v3/directline/conversations`, { method: 'POST' });
+    expect(local.status).to.equal(429);
+  });
+
   it('says so with a 4xx when no secret is configured', async () => {
     const local = await start();
     const res = await requestToken(local.base, local.origin);
     expect(res.status).to.equal(404);
     expect(res.json.error).to.equal('direct_line_not_configured');
     expect(res.json.reason).to.match(/DIRECT_LINE_SECRET/);
+  });
+});
+
+describe('web channels: one origin policy', () => {
+  let azure: FakeAzure;
+  let server: Running;
+
+  before(async () => {
+    azure = await new FakeAzure().start();
+    // The local Direct Line is mounted too (no app id): both doors of the same server.
+    server = await start({
+      DIRECT_LINE_SECRET: SECRET,
+      DIRECT_LINE_ENDPOINT: azure.url,
+      ALLOWED_ORIGINS: HOSPITAL,
+    });
+  });
+
+  after(() => azure.close());
+
+  it('the token endpoint and the local Direct Line agree on every origin', async () => {
+    const port = new URL(server.base).port;
+    const cases: { label: string; headers: Record<string, string>; allowed: boolean }[] = [
+      { label: 'our page (loopback)', headers: { Origin: server.origin }, allowed: true },
+      {
+        label: 'our page (localhost)',
+        headers: { Host: `localhost:${port}`, Origin: `http://localhost:${port}` },
+        allowed: true,
+      },
+      { label: 'allowed hospital', headers: { Origin: HOSPITAL }, allowed: true },
+      {
+        label: 'allowed hospital, other spelling',
+        headers: { Origin: 'HTTPS://WWW.Hospital.Example:443' },
+        allowed: true,
+      },
+      { label: 'other site', headers: { Origin: 'https://evil.example' }, allowed: false },
+      { label: 'hospital over http', headers: { Origin: 'http://www.hospital.example' }, allowed: false },
+      { label: 'opaque origin', headers: { Origin: 'null' }, allowed: false },
+      {
+        label: 'DNS rebinding',
+        headers: {
+          Host: `rebind.attacker.example:${port}`,
+          Origin: `http://rebind.attacker.example:${port}`,
+        },
+        allowed: false,
+      },
+    ];
+    for (const { label, headers, allowed } of cases) {
+      const all = { 'Content-Type': 'application/json', ...headers };
+      const token = await rawRequest(server.base, 'POST', '/api/directline/token', all);
+      const local = await rawRequest(server.base, 'POST', '/v3/directline/conversations', all);
+      expect(token.status, `token: ${label}`).to.equal(allowed ? 200 : 403);
+      expect(local.status, `direct line: ${label}`).to.equal(allowed ? 201 : 403);
+      const expectedCors = allowed && headers.Origin === HOSPITAL ? HOSPITAL : undefined;
+      if (headers.Origin === HOSPITAL) {
+        expect(token.headers['access-control-allow-origin'], label).to.equal(expectedCors);
+        expect(local.headers['access-control-allow-origin'], label).to.equal(expectedCors);
+      }
+      if (!allowed) {
+        expect(token.headers['access-control-allow-origin'], `token: ${label}`).to.equal(undefined);
+        expect(local.headers['access-control-allow-origin'], `direct line: ${label}`).to.equal(undefined);
+      }
+    }
   });
 });

@@ -67,8 +67,9 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineDeps): D
     tokenTtlSeconds: config.directLine.tokenTtlSeconds,
     idleMinutes: config.directLine.idleMinutes,
     now: deps.now,
-    maxConversations: deps.maxConversations,
-    maxActivitiesPerConversation: deps.maxActivitiesPerConversation,
+    maxConversations: deps.maxConversations ?? config.directLine.maxConversations,
+    maxActivitiesPerConversation:
+      deps.maxActivitiesPerConversation ?? config.directLine.maxActivitiesPerConversation,
   });
   const ctx: RoutesContext = {
     config,
@@ -113,6 +114,8 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineDeps): D
   log.info('directline.local_mounted', {
     tokenTtlSeconds: config.directLine.tokenTtlSeconds,
     idleMinutes: config.directLine.idleMinutes,
+    maxConversations: store.maxConversations,
+    maxActivitiesPerConversation: store.maxActivities,
   });
   const settled = async (): Promise<void> => {
     while (ctx.pending.size > 0) await Promise.all([...ctx.pending]);

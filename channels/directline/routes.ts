@@ -1,6 +1,8 @@
 // The client side of the local channel: the Direct Line 3.0 REST routes Web Chat and DirectLineJS call.
 import type * as restify from 'restify';
 import type { Config } from '../../config';
+import { checkOrigin, requestOrigin } from '../origin';
+import { limitStarts } from '../rateLimit';
 import { sendToBot, startWithBot, CHANNEL_ID, type BridgeContext } from './bridge';
 import {
   bearerToken,
@@ -40,39 +42,21 @@ function refuse(res: restify.Response, check: Exclude<TokenCheck, { ok: true }>)
   sendError(res, check.status, code, message);
 }
 
-function originOf(url: string): string | undefined {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * The value for Access-Control-Allow-Origin, or undefined when the request's origin is not allowed.
- * With no ALLOWED_ORIGINS configured every origin may use the channel (tokens travel in headers,
- * never in cookies); otherwise only the listed origins and the server's own origin may.
+ * The value for Access-Control-Allow-Origin, or undefined when the request's origin may not use the
+ * channel. The policy is the web channel's (../origin.ts): our own pages and ALLOWED_ORIGINS. The chat
+ * widget needs nothing more: its iframe shows our own page, which calls us same-origin.
  */
 export function corsOrigin(config: Config, req: restify.Request): string | undefined {
-  const origin = req.headers.origin;
-  if (!origin) return undefined;
-  const allowed = config.directLine.allowedOrigins;
-  if (allowed.length === 0) return '*';
-  if (allowed.includes(origin)) return origin;
-  if (config.publicBaseUrl && originOf(config.publicBaseUrl) === origin) return origin;
-  const host = req.headers.host;
-  if (host && (origin === `http://${host}` || origin === `https://${host}`)) return origin;
-  return undefined;
+  const verdict = checkOrigin(req, config);
+  return verdict.ok ? verdict.origin : undefined;
 }
 
 function applyCors(config: Config, req: restify.Request, res: restify.Response): void {
+  res.header('Vary', 'Origin');
   const allowOrigin = corsOrigin(config, req);
-  if (!allowOrigin) return;
-  res.header('Access-Control-Allow-Origin', allowOrigin);
-  if (allowOrigin !== '*') res.header('Vary', 'Origin');
+  if (allowOrigin) res.header('Access-Control-Allow-Origin', allowOrigin);
 }
-
-const HOST_PATTERN = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 /** ws(s)://HOST/v3/directline/conversations/{id}/stream?t=TOKEN, or undefined for an unusable Host header. */
 function streamUrl(
@@ -82,15 +66,10 @@ function streamUrl(
   token: string,
   watermark?: string,
 ): string | undefined {
-  let base: string;
-  if (ctx.config.publicBaseUrl) {
-    base = ctx.config.publicBaseUrl.replace(/^http/i, 'ws');
-  } else {
-    const host = req.headers.host;
-    if (!host || !HOST_PATTERN.test(host)) return undefined;
-    const secure = req.isSecure() || req.headers['x-forwarded-proto'] === 'https';
-    base = `${secure ? 'wss' : 'ws'}://${host}`;
-  }
+  // PUBLIC_BASE_URL may carry a path prefix (a proxy's), so it is used whole rather than as an origin.
+  const origin = ctx.config.publicBaseUrl ?? requestOrigin(req, ctx.config);
+  if (!origin) return undefined;
+  const base = origin.replace(/^http/i, 'ws');
   const query = new URLSearchParams();
   if (watermark && /^\d+$/.test(watermark)) query.set('watermark', watermark);
   query.set('t', token);
@@ -152,6 +131,17 @@ export function mountClientRoutes(server: restify.Server, ctx: RoutesContext): v
       handler(req, res);
     };
 
+  // Runs before the route's withCors: a refused browser client still gets CORS headers to read why.
+  const limitNew = limitStarts(server, config, (req, res, _retryAfter, reason) => {
+    ctx.log.info('directline.conversation_refused', { reason: 'rate' });
+    applyCors(config, req, res);
+    res.header('Access-Control-Expose-Headers', 'Retry-After');
+    sendError(res, 429, 'TooManyRequests', reason);
+  });
+  /** Only requests that create a conversation count; starting one from a generated token does not. */
+  const limitUntokened: restify.RequestHandler = (req, res, next) =>
+    bearerToken(req.headers.authorization) ? next() : limitNew(req, res, next);
+
   server.opts(`${p}/*`, async (req, res) => {
     applyCors(config, req, res);
     res.header('Access-Control-Allow-Methods', ALLOWED_METHODS);
@@ -162,8 +152,10 @@ export function mountClientRoutes(server: restify.Server, ctx: RoutesContext): v
 
   /** Creates a conversation (not yet started) for a start request, or answers with an error. */
   const newConversation = (req: restify.Request, res: restify.Response): Conversation | undefined => {
-    if (req.headers.origin && !corsOrigin(config, req)) {
-      sendError(res, 403, 'OriginNotAllowed', 'This origin may not start conversations');
+    // Clients that are not browsers send no Origin; a browser's must pass the origin policy.
+    const verdict = req.headers.origin === undefined ? undefined : checkOrigin(req, config);
+    if (verdict && !verdict.ok) {
+      sendError(res, 403, 'OriginNotAllowed', `This origin may not start conversations: ${verdict.reason}`);
       return undefined;
     }
     const body = jsonBody(req);
@@ -187,6 +179,7 @@ export function mountClientRoutes(server: restify.Server, ctx: RoutesContext): v
   // Start a conversation: without a token a new one; with a token (from tokens/generate) that one.
   server.post(
     `${p}/conversations`,
+    limitUntokened,
     withCors((req, res) => {
       const given = bearerToken(req.headers.authorization);
       let conversation: Conversation | undefined;
@@ -221,6 +214,7 @@ export function mountClientRoutes(server: restify.Server, ctx: RoutesContext): v
   // A token for a conversation that starts when the client first posts to /conversations with it.
   server.post(
     `${p}/tokens/generate`,
+    limitNew,
     withCors((req, res) => {
       const conversation = newConversation(req, res);
       if (!conversation) return;

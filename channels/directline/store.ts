@@ -65,6 +65,10 @@ export type TokenCheck =
 
 export class StoreFullError extends Error {}
 
+// Anyone may open a conversation, so memory is bounded: about 1,000 × 500 small activities at most.
+export const DEFAULT_MAX_CONVERSATIONS = 1_000;
+export const DEFAULT_MAX_ACTIVITIES = 500;
+
 export function randomId(bytes: number): string {
   return randomBytes(bytes).toString('base64url');
 }
@@ -91,8 +95,8 @@ export class ConversationStore {
     this.now = options.now ?? Date.now;
     this.tokenTtlMs = options.tokenTtlSeconds * 1000;
     this.idleMs = options.idleMinutes * 60_000;
-    this.maxConversations = options.maxConversations ?? 10_000;
-    this.maxActivities = options.maxActivitiesPerConversation ?? 2_000;
+    this.maxConversations = options.maxConversations ?? DEFAULT_MAX_CONVERSATIONS;
+    this.maxActivities = options.maxActivitiesPerConversation ?? DEFAULT_MAX_ACTIVITIES;
   }
 
   get size(): number {

@@ -60,6 +60,7 @@ function serveAsset(
     }
     headers['Content-Length'] = body.length;
     res.writeHead(200, headers);
+    // HEAD: the same headers as GET, no body.
     res.end(req.method === 'HEAD' ? undefined : body);
   };
 }
@@ -89,20 +90,26 @@ export function mountWeb(server: restify.Server, deps: WebDeps): void {
     return async (req, res) => {
       const csp = contentSecurityPolicy(req, config, { azure, frameableByAllowedOrigins });
       res.writeHead(200, { ...pageHeaders(csp), 'Content-Length': body.length });
-      res.end(body);
+      res.end(req.method === 'HEAD' ? undefined : body);
     };
   };
 
-  // The chat page is what the widget's iframe shows, so ALLOWED_ORIGINS may frame it.
-  server.get('/', sendPage(chatHtml, true));
-  server.get('/demo', sendPage(demoHtml, false));
+  // restify answers HEAD only on routes registered for it (else 405): monitors and caches send HEAD.
+  const getAndHead = (path: string, handler: restify.RequestHandler): void => {
+    server.get(path, handler);
+    server.head(path, handler);
+  };
 
-  server.get(assets.webChat.urlPath, serveAsset(assets.webChat, 'immutable'));
-  server.get('/static/chat.js', serveAsset(assets.chatJs, 'immutable'));
-  server.get('/static/chat.css', serveAsset(assets.chatCss, 'immutable'));
-  server.get('/static/demo.css', serveAsset(assets.demoCss, 'immutable'));
+  // The chat page is what the widget's iframe shows, so ALLOWED_ORIGINS may frame it.
+  getAndHead('/', sendPage(chatHtml, true));
+  getAndHead('/demo', sendPage(demoHtml, false));
+
+  getAndHead(assets.webChat.urlPath, serveAsset(assets.webChat, 'immutable'));
+  getAndHead('/static/chat.js', serveAsset(assets.chatJs, 'immutable'));
+  getAndHead('/static/chat.css', serveAsset(assets.chatCss, 'immutable'));
+  getAndHead('/static/demo.css', serveAsset(assets.demoCss, 'immutable'));
   // Loaded by <script> on other sites: say so for sites that isolate with COEP/CORP.
-  server.get(
+  getAndHead(
     '/embed.js',
     serveAsset(assets.embedJs, 'short', { 'Cross-Origin-Resource-Policy': 'cross-origin' }),
   );

@@ -1,75 +1,7 @@
-// Origin checks and security headers for the web channel.
+// Security headers for the web channel's pages (who may call us is decided in ../origin.ts).
 import type * as restify from 'restify';
 import type { Config } from '../../config';
-
-/** A Host header we are willing to echo into a header: host name or [IPv6], optional port. */
-const HOST_PATTERN = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
-
-function headerValue(req: restify.Request, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** The request's Host header if it looks like a host, else undefined. */
-export function requestHost(req: restify.Request): string | undefined {
-  const host = headerValue(req, 'host')?.trim();
-  return host && HOST_PATTERN.test(host) ? host.toLowerCase() : undefined;
-}
-
-/** Parses an origin (scheme://host[:port]) and returns it normalised, or undefined if it isn't one. */
-export function normaliseOrigin(value: string | undefined): string | undefined {
-  if (!value || value === 'null') return undefined;
-  try {
-    const url = new URL(value);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-    return url.origin;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * This server's own origin as the browser sees it: PUBLIC_BASE_URL when set, otherwise derived
- * from the Host header (and X-Forwarded-Proto behind a TLS-terminating proxy).
- */
-export function selfOrigin(req: restify.Request, config: Config): string | undefined {
-  const configured = normaliseOrigin(config.publicBaseUrl);
-  if (configured) return configured;
-  const host = requestHost(req);
-  if (!host) return undefined;
-  const forwarded = headerValue(req, 'x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
-  const proto = forwarded === 'https' || forwarded === 'http' ? forwarded : req.isSecure() ? 'https' : 'http';
-  return `${proto}://${host}`;
-}
-
-/** The normalised ALLOWED_ORIGINS (invalid entries are dropped). */
-export function allowedOrigins(config: Config): string[] {
-  return config.directLine.allowedOrigins
-    .map((o) => normaliseOrigin(o))
-    .filter((o): o is string => o !== undefined);
-}
-
-export type OriginVerdict =
-  | { ok: true; origin: string; sameOrigin: boolean }
-  | { ok: false; origin: string | undefined; reason: string };
-
-/**
- * Decides whether a browser request comes from our own pages or an allowed hospital site.
- * Browsers always send Origin on POST, so a missing Origin is refused too.
- */
-export function checkOrigin(req: restify.Request, config: Config): OriginVerdict {
-  const raw = headerValue(req, 'origin');
-  if (!raw) return { ok: false, origin: undefined, reason: 'Origin header required' };
-  const origin = normaliseOrigin(raw);
-  if (!origin) return { ok: false, origin: undefined, reason: 'Origin header is not a valid http(s) origin' };
-  const own = selfOrigin(req, config);
-  const host = requestHost(req);
-  // Same-origin: the page that calls us was served by us (its host is the host it asked for).
-  const sameOrigin = origin === own || (host !== undefined && new URL(origin).host === host);
-  if (sameOrigin) return { ok: true, origin, sameOrigin: true };
-  if (allowedOrigins(config).includes(origin)) return { ok: true, origin, sameOrigin: false };
-  return { ok: false, origin, reason: `Origin ${origin} is not allowed (set ALLOWED_ORIGINS to permit it)` };
-}
+import { allowedOrigins, normaliseOrigin, requestOrigin } from '../origin';
 
 /**
  * Azure's Direct Line base URL (…/v3/directline). DIRECT_LINE_ENDPOINT may be given with or without
@@ -103,7 +35,7 @@ export interface CspOptions {
 /** Builds the Content-Security-Policy for one of our HTML pages. */
 export function contentSecurityPolicy(req: restify.Request, config: Config, options: CspOptions): string {
   const connect = ["'self'"];
-  const own = selfOrigin(req, config);
+  const own = requestOrigin(req, config);
   if (own) {
     const url = new URL(own);
     // CSP3 lets 'self' match ws(s) of the same host, but older engines need them spelled out.

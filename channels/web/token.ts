@@ -4,7 +4,9 @@ import { randomBytes } from 'node:crypto';
 import type * as restify from 'restify';
 import type { Config } from '../../config';
 import type { Logger } from '../../server/log';
-import { azureDirectLineBase, checkOrigin, selfOrigin } from './security';
+import { checkOrigin, trustedSelfOrigin } from '../origin';
+import { limitStarts } from '../rateLimit';
+import { azureDirectLineBase } from './security';
 
 export const TOKEN_PATH = '/api/directline/token';
 const AZURE_TIMEOUT_MS = 10_000;
@@ -70,7 +72,24 @@ export function mountTokenEndpoint(server: restify.Server, deps: { config: Confi
     res.end();
   });
 
-  server.post(TOKEN_PATH, async (req, res) => {
+  // Every token is a conversation at Azure, so a client may ask for only so many.
+  const limit = limitStarts(server, config, (req, res, retryAfter, reason) => {
+    log.info('directline.token.refused', { reason: 'rate' });
+    const verdict = checkOrigin(req, config);
+    const cors = verdict.ok && !verdict.sameOrigin ? corsHeaders(verdict.origin) : { Vary: 'Origin' };
+    sendJson(
+      res,
+      429,
+      { error: 'too_many_requests', reason },
+      {
+        ...cors,
+        'Retry-After': String(retryAfter),
+        'Access-Control-Expose-Headers': 'Retry-After',
+      },
+    );
+  });
+
+  server.post(TOKEN_PATH, limit, async (req, res) => {
     const verdict = checkOrigin(req, config);
     if (!verdict.ok) {
       log.info('directline.token.refused', { reason: 'origin' });
@@ -97,7 +116,7 @@ export function mountTokenEndpoint(server: restify.Server, deps: { config: Confi
     const userId = `dl_${randomBytes(16).toString('hex')}`;
     // The token may only be used from the page that asked for it (and from our own chat page).
     const trustedOrigins = [
-      ...new Set([selfOrigin(req, config), verdict.origin].filter((o) => o !== undefined)),
+      ...new Set([trustedSelfOrigin(req, config), verdict.origin].filter((o) => o !== undefined)),
     ];
     const started = Date.now();
     let upstream: Response;

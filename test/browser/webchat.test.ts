@@ -115,7 +115,9 @@ interface StandIn {
 /**
  * A stand-in for Azure Direct Line: forwards every request to another instance of our server (its local
  * channel speaks the same protocol) after checking the secret on tokens/generate. The local channel
- * keeps the dl_ prefix for ids it makes up itself, so the user id is renamed on the way.
+ * keeps the dl_ prefix for ids it makes up itself, so the user id is renamed on the way. Like Azure, it
+ * answers CORS for any page itself (its tokens are bearer tokens); our local channel only serves its own
+ * page and ALLOWED_ORIGINS, so the page's origin is not passed on.
  */
 async function azureStandIn(target: string, secret: string): Promise<StandIn> {
   const tokenRequests: StandIn['tokenRequests'] = [];
@@ -124,12 +126,27 @@ async function azureStandIn(target: string, secret: string): Promise<StandIn> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       let body = Buffer.concat(chunks);
+      const cors: Record<string, string> = req.headers.origin
+        ? { 'access-control-allow-origin': req.headers.origin, vary: 'Origin' }
+        : {};
+      if (req.method === 'OPTIONS') {
+        // restify patches every ServerResponse's writeHead, which then returns nothing: no chaining.
+        res.writeHead(204, {
+          ...cors,
+          'access-control-allow-methods': 'GET, POST, OPTIONS',
+          'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '',
+        });
+        res.end();
+        return;
+      }
       const headers = { ...req.headers, host: new URL(target).host };
+      delete headers.origin;
       if (req.url === '/v3/directline/tokens/generate' && req.method === 'POST') {
         const parsed = JSON.parse(body.toString('utf8')) as StandIn['tokenRequests'][number]['body'];
         tokenRequests.push({ authorization: req.headers.authorization, body: parsed });
         if (req.headers.authorization !== `Bearer ${secret}`) {
-          res.writeHead(403).end();
+          res.writeHead(403);
+          res.end();
           return;
         }
         delete headers.authorization;
@@ -137,10 +154,13 @@ async function azureStandIn(target: string, secret: string): Promise<StandIn> {
         headers['content-length'] = String(body.length);
       }
       const upstream = http.request(`${target}${req.url}`, { method: req.method, headers }, (reply) => {
-        res.writeHead(reply.statusCode ?? 502, reply.headers);
+        res.writeHead(reply.statusCode ?? 502, { ...reply.headers, ...cors });
         reply.pipe(res);
       });
-      upstream.on('error', () => res.writeHead(502).end());
+      upstream.on('error', () => {
+        res.writeHead(502);
+        res.end();
+      });
       upstream.end(body);
     });
   });
@@ -163,7 +183,11 @@ describe('browser: chat page, widget and accessibility (headless Chromium)', fun
   let problems: string[];
 
   before(async () => {
-    app = createApp(loadConfig({ LOG_LEVEL: 'error', ALLOWED_ORIGINS: HOSPITAL }), silentLogger);
+    app = createApp(
+      // Every test starts a conversation from the one test address: more than a visitor's allowance.
+      loadConfig({ LOG_LEVEL: 'error', ALLOWED_ORIGINS: HOSPITAL, CONVERSATION_START_BURST: '500' }),
+      silentLogger,
+    );
     base = `http://127.0.0.1:${await listen(app.server, 0)}`;
     browser = await launchBrowser();
   });
