@@ -1,7 +1,7 @@
 // Turns a matcher result into a reply: the answer, "Did you mean", or the honest fallback.
 import type { KnowledgeBase, QAPair } from '../knowledge/types';
 import type { Matcher, MatchResult } from '../knowledge/match/matcher';
-import { basicForm } from '../knowledge/match/normalise';
+import { basicForm, OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
 import { texts, type Button, type Reply } from '../render/renderer';
 
 export interface FaqOutcome {
@@ -9,6 +9,8 @@ export interface FaqOutcome {
   result: MatchResult;
   /** The pair answered, kept as context for a follow-up question. */
   answered?: QAPair;
+  /** The matcher read a topic the overview never covers (missed doses, alcohol, food, driving...). */
+  offTopic: boolean;
 }
 
 const MAX_FOLLOW_UPS = 2;
@@ -38,13 +40,16 @@ export function answerQuestion(
   const form = basicForm(text);
   const exact = kb.pairs.find((p) => basicForm(p.question) === form);
   const result = matcher.match(text, { contextPairId });
-  if (exact) return { reply: answerReply(kb, exact), result, answered: exact };
+  // The matcher's own off-topic phrase list (knowledge/match/lexicon.json) decides, so there is one list.
+  const offTopic = result.tokens.includes(OFF_TOPIC_TOKEN);
+  if (exact) return { reply: answerReply(kb, exact), result, answered: exact, offTopic: false };
   switch (result.kind) {
     case 'answer':
-      return { reply: answerReply(kb, result.best.pair), result, answered: result.best.pair };
+      return { reply: answerReply(kb, result.best.pair), result, answered: result.best.pair, offTopic };
     case 'suggest':
       return {
         result,
+        offTopic,
         reply: {
           intro: [texts.suggestIntro],
           buttons: [
@@ -54,6 +59,6 @@ export function answerQuestion(
         },
       };
     case 'none':
-      return { result, reply: fallbackReply() };
+      return { result, reply: fallbackReply(), offTopic };
   }
 }

@@ -9,6 +9,7 @@ import {
 } from 'botbuilder-dialogs';
 import { InterruptibleDialog } from './interruptibleDialog';
 import {
+  attemptsAnswer,
   flowData,
   maxAttempts,
   recogniseOption,
@@ -45,8 +46,9 @@ export abstract class GuidedFlowDialog extends InterruptibleDialog {
   /** Reply framing for the chosen option: our own words only. */
   protected abstract introFor(option: FlowOption): string[];
 
+  // An ambiguous answer counts: the prompt asks again rather than the router reading it afresh.
   protected recognisesAnswer(text: string): boolean {
-    return recogniseOption(this.flowId, text) !== undefined;
+    return attemptsAnswer(this.flowId, text);
   }
 
   private buttons() {

@@ -1,13 +1,13 @@
 // Base class for the guided flows: global commands (help, cancel, menu) and a message meant for
-// something else (another flow, small talk, a question the overview answers) are handled at any step,
-// before the flow's own prompt sees the message.
+// something else (another flow, small talk, a question, a topic the overview never covers) are handled
+// at any step, before the flow's own prompt sees the message.
 import {
   ComponentDialog,
   DialogTurnStatus,
   type DialogContext,
   type DialogTurnResult,
 } from 'botbuilder-dialogs';
-import { recogniseCommand, recogniseFlow, recogniseSmallTalk } from './intents';
+import { asksToClarify, isQuestion, recogniseCommand, recogniseFlow, recogniseSmallTalk } from './intents';
 import { messageText, sendReply, type BotServices } from './services';
 import { helpReply, menuReply } from './replies';
 import { answerQuestion } from './faq';
@@ -30,7 +30,7 @@ export abstract class InterruptibleDialog extends ComponentDialog {
     super(id);
   }
 
-  /** Whether the text answers the flow's current question; if not, it may be meant for something else. */
+  /** Whether the text tries to answer the flow's current question; if not, it may be meant for something else. */
   protected abstract recognisesAnswer(text: string): boolean;
 
   override async onContinueDialog(dc: DialogContext): Promise<DialogTurnResult> {
@@ -55,17 +55,19 @@ export abstract class InterruptibleDialog extends ComponentDialog {
       default:
         break;
     }
-    if (text === '' || this.recognisesAnswer(text)) return undefined;
-    // Not an answer to our question: a flow button, a greeting or a question the overview answers
-    // ends this flow cleanly, and the router handles the message as if no flow had been running.
-    if (recogniseFlow(text) || recogniseSmallTalk(text) || this.answerable(text)) {
+    if (text === '' || this.recognisesAnswer(text) || asksToClarify(text)) return undefined;
+    // Not an answer to our question: a flow button, a greeting, a question, or a message the overview
+    // answers or never covers ("is it safe with food") ends this flow cleanly, and the router handles
+    // the message as if no flow had been running. Only what looks like a failed answer is asked again.
+    if (recogniseFlow(text) || recogniseSmallTalk(text) || isQuestion(text) || this.forTheFaq(text)) {
       await dc.cancelAllDialogs();
       return { status: DialogTurnStatus.complete, result: { reroute: true } satisfies Reroute };
     }
     return undefined;
   }
 
-  private answerable(text: string): boolean {
-    return answerQuestion(this.services.kb, this.services.matcher, text).answered !== undefined;
+  private forTheFaq(text: string): boolean {
+    const outcome = answerQuestion(this.services.kb, this.services.matcher, text);
+    return outcome.answered !== undefined || outcome.offTopic;
   }
 }

@@ -54,13 +54,15 @@ export class MainDialog extends ComponentDialog {
       await sendReply(context, this.services, smallTalkReply(this.services, smallTalk));
       return step.endDialog();
     }
+    const previous = await this.services.lastPair.get(context);
+    const outcome = answerQuestion(this.services.kb, this.services.matcher, text, previous);
     const flow = recogniseFlow(text);
-    if (flow) {
+    // "How do I take it with alcohol?" names a flow but asks what the overview never covers: the
+    // honest fallback, not the flow's question.
+    if (flow && !outcome.offTopic) {
       const dialogId = flow === 'howToTake' ? HOW_TO_TAKE_DIALOG : RISK_DIALOG;
       return step.beginDialog(dialogId, { optionId: recogniseOption(flow, text)?.id });
     }
-    const previous = await this.services.lastPair.get(context);
-    const outcome = answerQuestion(this.services.kb, this.services.matcher, text, previous);
     await sendReply(context, this.services, outcome.reply);
     if (outcome.answered) await this.services.lastPair.set(context, outcome.answered.id);
     return step.endDialog();

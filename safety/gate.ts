@@ -26,12 +26,18 @@ export interface SafetyOptions {
 interface Rule {
   kind: SafetyKind;
   category: string;
-  res: RegExp[];
+  /** All the rule's patterns as one alternation: one pass over the text instead of one per pattern. */
+  re: RegExp;
   message: string;
+  /** Symptom rules: a general question about the symptom as a side effect is not a red flag. */
+  passesInformationQuestions: boolean;
 }
 
-/** Messages longer than this are checked on their first part only, which bounds the work per turn. */
-const MAX_CHARS = 2000;
+/**
+ * Typo correction stops after this many words; the regular expressions still read the whole message,
+ * so a red flag late in a long message is found (spelt right) and the work per turn stays bounded.
+ */
+const MAX_CORRECTED_WORDS = 300;
 /** Words shorter than this are never corrected: too many real words lie one edit apart. */
 const MIN_TYPO_LENGTH = 4;
 /** From this length a word may be two edits away from the word meant ("accidently"). */
@@ -67,34 +73,47 @@ export function createCorrector(vocabulary: string[], leaveAlone: string[]): (wo
 
 export function createSafetyGate(options: SafetyOptions): SafetyGate {
   const fillIn = (message: string): string => message.replace(/\{emergency\}/g, options.emergencyNumber);
-  const compile = (kind: SafetyKind, category: string, list: string[], message: string): Rule => ({
-    kind,
-    category,
-    res: list.map((p) => new RegExp(p)),
-    message: fillIn(message),
-  });
+  const compileAll = (list: string[]): RegExp => new RegExp(list.map((p) => `(?:${p})`).join('|'));
   const rules: Rule[] = [
-    ...patterns.redFlags.map((r) => compile('red-flag', r.category, r.patterns, r.message)),
-    compile(
-      'personal-advice',
-      patterns.personalAdvice.category,
-      patterns.personalAdvice.patterns,
-      patterns.personalAdvice.message,
-    ),
+    ...patterns.redFlags.map((r) => ({
+      kind: 'red-flag' as const,
+      category: r.category,
+      re: compileAll(r.patterns),
+      message: fillIn(r.message),
+      passesInformationQuestions: r.passesInformationQuestions,
+    })),
+    {
+      kind: 'personal-advice',
+      category: patterns.personalAdvice.category,
+      re: compileAll(patterns.personalAdvice.patterns),
+      message: fillIn(patterns.personalAdvice.message),
+      passesInformationQuestions: false,
+    },
   ];
+  const infoQuestion = compileAll(patterns.informationQuestions.patterns);
+  const happeningNow = compileAll(patterns.informationQuestions.unlessHappeningNow);
   const correct = createCorrector(patterns.vocabulary, patterns.leaveAlone);
 
   return {
     check(text: string): SafetyHit | undefined {
-      const basic = basicForm(text.slice(0, MAX_CHARS));
+      const basic = basicForm(text);
       if (basic === '') return undefined;
-      const corrected = basic.split(' ').map(correct).join(' ');
+      const words = basic.split(' ');
+      const corrected = [
+        ...words.slice(0, MAX_CORRECTED_WORDS).map(correct),
+        ...words.slice(MAX_CORRECTED_WORDS),
+      ].join(' ');
       // Both forms are tried: the corrected one catches typos, the plain one guards against a "correction" hiding a hit.
       const forms = corrected === basic ? [basic] : [corrected, basic];
+      const matches = (re: RegExp): boolean => forms.some((f) => re.test(f));
+      let isInfoQuestion: boolean | undefined;
       for (const rule of rules) {
-        if (rule.res.some((re) => forms.some((f) => re.test(f)))) {
-          return { kind: rule.kind, category: rule.category, message: rule.message };
+        if (!matches(rule.re)) continue;
+        if (rule.passesInformationQuestions) {
+          isInfoQuestion ??= matches(infoQuestion) && !matches(happeningNow);
+          if (isInfoQuestion) continue;
         }
+        return { kind: rule.kind, category: rule.category, message: rule.message };
       }
       return undefined;
     },

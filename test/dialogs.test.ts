@@ -15,11 +15,16 @@ import {
   cardActions,
   type Harness,
 } from './dialogs.harness';
-import { flowData as flowTable, recogniseOption, type FlowId } from '../dialogs/intents';
+import { flowData as flowTable, isQuestion, recogniseOption, type FlowId } from '../dialogs/intents';
+import { OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
+import { fillTemplate } from '../render/renderer';
 
 const { kb } = knowledge;
 const LEAFLET_URL =
   'https://www.ema.europa.eu/en/medicines/human/EPAR/imnovid-previously-pomalidomide-celgene';
+
+/** The honest fallback as a text channel shows it. */
+const FALLBACK = fillTemplate(texts.fallback, { kb, emergencyNumber: '112' });
 
 function pairAnswer(id: string): string {
   const pair = kb.pairs.find((p) => p.id === id);
@@ -332,6 +337,191 @@ describe('dialogs: interruptions', () => {
     expectPrompt(await h.say(another.value), 'risk');
     const askElse = await h.say('Ask something else');
     expect(buttonsOf(askElse)).to.deep.equal(texts.menuButtons);
+  });
+});
+
+describe('dialogs: negated and ambiguous combinations', () => {
+  // Each negates bortezomib, so the answer is the dexamethasone-only schedule (these all got bortezomib's).
+  const notBortezomib = [
+    "I'm not on bortezomib",
+    "I don't take bortezomib",
+    'not the one with bortezomib, just dexamethasone',
+    'only dexamethasone, bortezomib was stopped',
+    'not on bortezomib just dexamethasone',
+    'I stopped bortezomib',
+    'bortezomib has been stopped',
+    'no velcade',
+    'I used to have bortezomib, now only dexamethasone',
+    'bortezomib? no, just dexamethasone',
+  ];
+  for (const text of notBortezomib) {
+    it(`"${text}" gives the dexamethasone-only schedule`, async () => {
+      expect(recogniseOption('howToTake', text)?.id).to.equal('dexamethasone');
+      const h = createHarness();
+      expectPrompt(await h.say('how do I take it'), 'howToTake');
+      const replies = await h.say(text);
+      expectFinalAnswer(replies, 'howToTake', 'dexamethasone');
+      expect(textOf(replies)).not.to.include(pairAnswer('use.schedule-bortezomib'));
+    });
+  }
+
+  it('a medicine named without negation still picks its combination', () => {
+    for (const text of [
+      'bortezomib and dexamethasone',
+      'both bortezomib and dexamethasone',
+      'with velcade',
+    ]) {
+      expect(recogniseOption('howToTake', text)?.id, text).to.equal('bortezomib');
+    }
+    for (const text of ['dex only', 'dexamethasone alone', 'just dexamethasone']) {
+      expect(recogniseOption('howToTake', text)?.id, text).to.equal('dexamethasone');
+    }
+    // "only" after both names belongs to the pair, not to dexamethasone alone.
+    expect(recogniseOption('howToTake', 'I take bortezomib and dexamethasone only')?.id).to.equal(
+      'bortezomib',
+    );
+    expect(recogniseOption('howToTake', 'bortezomib, not dexamethasone only')?.id).to.equal('bortezomib');
+  });
+
+  it('a hedge wins over a named medicine: both schedules, labelled', () => {
+    for (const text of [
+      'not sure, maybe bortezomib',
+      "I think bortezomib but I'm not 100% sure",
+      "don't know if it's velcade",
+    ]) {
+      expect(recogniseOption('howToTake', text)?.id, text).to.equal('unsure');
+    }
+  });
+
+  for (const text of ["I don't take dexamethasone", 'the first one or the second one']) {
+    it(`"${text}" fits no single combination: asked again, not guessed`, async () => {
+      expect(recogniseOption('howToTake', text)).to.equal(undefined);
+      const h = createHarness();
+      expectPrompt(await h.say('how do I take it'), 'howToTake');
+      expectPrompt(await h.say(text), 'howToTake', flows.howToTake.retry);
+      expectFinalAnswer(await h.say('just dexamethasone'), 'howToTake', 'dexamethasone');
+    });
+  }
+
+  it('a negation in the message that starts the flow is read too', async () => {
+    const replies = await createHarness().say("how do I take it if I'm not on bortezomib");
+    expectFinalAnswer(replies, 'howToTake', 'dexamethasone');
+  });
+
+  it('the risk flow keeps taking the first listed of several concerns', () => {
+    expect(recogniseOption('risk', 'side effects like infections')?.id).to.equal('side-effects');
+  });
+});
+
+describe('dialogs: flow triggers about a topic the overview never covers', () => {
+  const uncovered = [
+    'when do I take it if I miss a dose',
+    'how do I take it with alcohol',
+    'is it safe for me to drive',
+    'am I at risk if I drink alcohol',
+    'how many capsules can I take with painkillers',
+  ];
+  for (const text of uncovered) {
+    it(`"${text}" gets the honest fallback, not a flow`, async () => {
+      // The matcher's own off-topic list decides; the flow trigger alone would have started a flow.
+      expect(knowledge.matcher.match(text).tokens).to.include(OFF_TOPIC_TOKEN);
+      const h = createHarness();
+      const replies = await h.say(text);
+      expect(replies).to.have.length(1);
+      expect(textOf(replies)).to.include(FALLBACK);
+      for (const flow of FLOW_IDS) expect(textOf(replies)).not.to.include(flowData(flow).prompt);
+      // No flow is waiting: a choice's title is now read on its own.
+      const next = textOf(await h.say('With dexamethasone only'));
+      expect(next).not.to.include(flows.howToTake.options[1]!.intro);
+    });
+  }
+});
+
+describe('dialogs: a new question in the middle of a flow', () => {
+  it('"is it safe with food", then "can I breastfeed": both get the fallback, no re-prompt, no giving up', async () => {
+    const h = createHarness();
+    expectPrompt(await h.say('how do I take it'), 'howToTake');
+    for (const text of ['is it safe with food', 'can I breastfeed']) {
+      const replies = await h.say(text);
+      expect(replies, text).to.have.length(1);
+      expect(textOf(replies), text).to.include(FALLBACK);
+      expect(textOf(replies), text).not.to.include(flows.howToTake.retry);
+      expect(textOf(replies), text).not.to.include(flows.howToTake.giveUp);
+    }
+  });
+
+  for (const flow of FLOW_IDS) {
+    it(`${flow}: "how do I take it with alcohol" ends the flow with the fallback, never the same prompt again`, async () => {
+      const h = createHarness();
+      expectPrompt(await h.say(flowTrigger(flow)), flow);
+      const replies = await h.say('how do I take it with alcohol');
+      expect(replies).to.have.length(1);
+      expect(textOf(replies)).to.include(FALLBACK);
+      expect(textOf(replies)).not.to.include(flowData(flow).prompt);
+      expect(textOf(replies)).not.to.include(flowData(flow).retry);
+      // The flow is over: its option title is no longer taken as an answer.
+      expect(textOf(await h.say(optionTitles(flow)[1]!))).not.to.include(flowData(flow).retry);
+    });
+  }
+
+  it('an off-topic statement ends the flow with the fallback', async () => {
+    const h = createHarness();
+    expectPrompt(await h.say('how do I take it'), 'howToTake');
+    expect(textOf(await h.say('I take it with food'))).to.include(FALLBACK);
+  });
+
+  it('a question the overview neither answers nor rules out is read afresh, not re-prompted', async () => {
+    const text = 'what does it look like?';
+    const result = knowledge.matcher.match(text);
+    expect(result.kind, 'not answered').not.to.equal('answer');
+    expect(result.tokens, 'not on the off-topic list').not.to.include(OFF_TOPIC_TOKEN);
+    const h = createHarness();
+    expectPrompt(await h.say('am I at risk'), 'risk');
+    const calls = h.matcherCalls.length;
+    const replies = await h.say(text);
+    expect(textOf(replies)).not.to.include(flows.risk.retry);
+    expect(textOf(replies)).to.include(FALLBACK);
+    expect(h.matcherCalls.slice(calls).map((c) => c.text)).to.include(text);
+  });
+
+  // Answers to the flow's question, some phrased as questions, are still answers.
+  const answers: [FlowId, string, string][] = [
+    ['howToTake', 'not sure', 'unsure'],
+    ['howToTake', 'the one with bortezomib?', 'bortezomib'],
+    ['howToTake', '2', 'dexamethasone'],
+    ['howToTake', 'is it the one without bortezomib?', 'dexamethasone'],
+    ['risk', 'what about pregnancy?', 'pregnancy-woman'],
+    ['risk', 'what about my partner?', 'pregnancy-man'],
+  ];
+  for (const [flow, text, optionId] of answers) {
+    it(`${flow}: "${text}" still answers the flow's question`, async () => {
+      const h = createHarness();
+      expectPrompt(await h.say(flowTrigger(flow)), flow);
+      expectFinalAnswer(await h.say(text), flow, optionId);
+    });
+  }
+
+  it('a lone "what?" or an ambiguous answer is asked again, not read as a new question', async () => {
+    const h = createHarness();
+    expectPrompt(await h.say('how do I take it'), 'howToTake');
+    expectPrompt(await h.say('what?'), 'howToTake', flows.howToTake.retry);
+    expectPrompt(await h.say('is it the first one or the second one?'), 'howToTake', flows.howToTake.retry);
+  });
+
+  it('a question about the question itself ("what are the options?") asks it again with its choices', async () => {
+    for (const flow of FLOW_IDS) {
+      const h = createHarness();
+      expectPrompt(await h.say(flowTrigger(flow)), flow);
+      expectPrompt(await h.say('what are the options?'), flow, flowData(flow).retry);
+      expectPrompt(await h.say('sorry, what do you mean?'), flow, flowData(flow).retry);
+    }
+  });
+
+  it('tells questions from other messages', () => {
+    for (const q of ['can I breastfeed', 'what does it look like?', 'food ok?', 'Is it safe with food'])
+      expect(isQuestion(q), q).to.equal(true);
+    for (const q of ['what?', 'hmm', 'I take it with food', 'not sure', '2'])
+      expect(isQuestion(q), q).to.equal(false);
   });
 });
 

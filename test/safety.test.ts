@@ -8,6 +8,7 @@ import flows from '../dialogs/flows.json';
 import texts from '../render/texts.json';
 import { createSafetyGate, createCorrector, type SafetyKind } from '../safety/gate';
 import { createHarness, knowledge, textOf, cardOf, type Harness } from './dialogs.harness';
+import { fillTemplate } from '../render/renderer';
 
 const gate = createSafetyGate({ emergencyNumber: '112' });
 
@@ -104,6 +105,103 @@ describe('safety: ordinary questions are not caught', () => {
   });
 });
 
+describe('safety: red flags the review found reaching the answers', () => {
+  // Each was answered from a knowledge-base pair (a child's fever got the pregnancy answer).
+  const found: [string, string][] = [
+    ['my child has a fever', 'fever-infection'],
+    ['high fever', 'fever-infection'],
+    ['I have a cough and fever', 'fever-infection'],
+    ['my husband has a high temperature', 'fever-infection'],
+    ['I think I have a DVT', 'swollen-leg'],
+    ['I can hardly breathe', 'chest-breathing'],
+    ['i want to end it', 'self-harm'],
+    ['im so tired of living', 'self-harm'],
+    ['took an extra one', 'overdose'],
+    ['could I be pregnant', 'pregnancy'],
+  ];
+
+  for (const [text, category] of found) {
+    it(`"${text}" → ${category}, with no knowledge-base answer`, async () => {
+      expect(examples.caught, 'listed in examples.json').to.deep.include({ text, category });
+      expect(gate.check(text)?.category).to.equal(category);
+      const h = createHarness();
+      const reply = textOf(await h.say(text));
+      expect(reply).to.equal(expectedReply(category));
+      expect(h.matcherCalls).to.deep.equal([]);
+      for (const pair of knowledge.kb.pairs) expect(reply).not.to.include(pair.answer[0]);
+    });
+  }
+});
+
+describe('safety: a symptom as a side effect is information, a symptom now is a red flag', () => {
+  const pairs: [string, string, string][] = [
+    ['is fever a side effect', 'I have a fever, is it a side effect?', 'fever-infection'],
+    ['can it cause a fever?', 'my child has a fever', 'fever-infection'],
+    ['can it cause a DVT', 'I think I have a DVT', 'swollen-leg'],
+    ['can it cause a clot in my lungs', 'i think i have a pulmonary embolism', 'chest-breathing'],
+    ['does it cause shortness of breath', 'I can hardly breathe', 'chest-breathing'],
+    [
+      'is a high fever a common side effect',
+      'is fever a side effect? I have one right now',
+      'fever-infection',
+    ],
+  ];
+  for (const [question, now, category] of pairs) {
+    it(`"${question}" passes; "${now}" → ${category}`, () => {
+      expect(gate.check(question), question).to.equal(undefined);
+      expect(gate.check(now)?.category, now).to.equal(category);
+    });
+  }
+
+  it('only symptom rules let information questions through', () => {
+    const passing = patterns.redFlags.filter((r) => r.passesInformationQuestions).map((r) => r.category);
+    expect(passing).to.have.members([
+      'chest-breathing',
+      'allergic-reaction',
+      'collapse-bleeding',
+      'swollen-leg',
+      'fever-infection',
+    ]);
+    // Overdose, a child swallowing a capsule, self-harm and pregnancy are caught however they are asked.
+    expect(gate.check('can it cause an overdose if i took too many capsules')?.category).to.equal('overdose');
+    expect(gate.check('is it a side effect that i want to kill myself')?.category).to.equal('self-harm');
+  });
+});
+
+describe('safety: how-to-take information questions are not personal decisions', () => {
+  const fallback = fillTemplate(texts.fallback, { kb: knowledge.kb, emergencyNumber: '112' });
+  // Each gets the overview's answer where it has one, the honest fallback where it has none.
+  const information: [string, string | undefined][] = [
+    ['should i take it with food', undefined],
+    ['should I take it with or without food', undefined],
+    ['should I take the capsule before or after breakfast', undefined],
+    ['should I keep the capsules in the fridge', undefined],
+    ['what should I do if I miss a dose', undefined],
+    ['should I take it at the same time every day', 'use.dose'],
+  ];
+  for (const [text, pairId] of information) {
+    it(`"${text}" gets ${pairId ?? 'the honest fallback'}, not the deferral`, async () => {
+      expect(gate.check(text)).to.equal(undefined);
+      const reply = textOf(await createHarness().say(text));
+      const pair = knowledge.kb.pairs.find((p) => p.id === pairId);
+      expect(reply).to.include(pair ? pair.answer.join(' ') : fallback);
+      expect(reply).not.to.include(patterns.personalAdvice.message);
+    });
+  }
+
+  const decisions = [
+    'should I stop taking it',
+    'should I skip a dose',
+    'should I double my dose',
+    'should I take it or not?',
+  ];
+  for (const text of decisions) {
+    it(`"${text}" still gets the deferral`, () => {
+      expect(gate.check(text)?.category).to.equal('personal-decision');
+    });
+  }
+});
+
 describe('safety: replies', () => {
   it('fills in the configured emergency number in every urgent reply', async () => {
     const h = createHarness('test', { EMERGENCY_NUMBER: '999' });
@@ -138,12 +236,17 @@ describe('safety: replies', () => {
     expect(container, 'attention container').to.exist;
   });
 
-  it('checks only the first part of a very long message, and still finds a red flag there', () => {
-    const long = `i took too many capsules ${'and then some more words '.repeat(5000)}`;
-    expect(gate.check(long)?.category).to.equal('overdose');
-    expect(gate.check(`${'what are the side effects '.repeat(200)} i want to kill myself`)).to.equal(
-      undefined,
-    );
+  it('reads the whole of a long message: a red flag after many words is still found', () => {
+    const filler = 'what are the side effects '.repeat(200); // 5,200 characters, 1,000 words
+    expect(gate.check(`${filler} i want to kill myself`)?.category).to.equal('self-harm');
+    expect(gate.check(`${filler} and now my child has a fever`)?.category).to.equal('fever-infection');
+    // Typos are corrected in the first words only; a typo there is caught however long the message is.
+    expect(gate.check(`chest pian ${filler}`)?.category).to.equal('chest-breathing');
+    // The largest message the HTTP endpoint accepts (256 KB).
+    const huge = `${'and then some more words '.repeat(10_000)}i took too many capsules`;
+    expect(huge.length).to.be.above(250_000);
+    expect(gate.check(huge)?.category).to.equal('overdose');
+    expect(gate.check('and then some more words '.repeat(10_000))).to.equal(undefined);
   });
 
   it('lets empty and punctuation-only text through for the bot to handle', () => {
