@@ -42,6 +42,7 @@ export class ImnovidBot extends TeamsActivityHandler {
       leafletUrl: deps.config.leafletUrl,
       emergencyNumber: deps.config.emergencyNumber,
       lastPair: this.privateState.createProperty<string | undefined>('lastPairId'),
+      log: deps.log,
     };
     this.dialog = new MainDialog(this.services);
     this.safety = createSafetyGate({ emergencyNumber: deps.config.emergencyNumber });

@@ -1,8 +1,8 @@
 // npm run ask -- "question" [--json] — answers one question through the same bot and exits.
-// --json adds what the matcher saw: the outcome, the matched pair, its score and the alternatives.
+// --json adds the route the turn took (safety gate, command, flow or FAQ) and what the matcher saw:
+// its outcome, the matched pair, its score and the alternatives.
 import { createConsoleBot, formatReply } from './consoleBot';
-import { createSafetyGate } from '../safety/gate';
-import { loadConfig } from '../config';
+import { createLogger } from '../server/log';
 
 function usage(): never {
   console.error('usage: npm run ask -- "your question" [--json]');
@@ -19,14 +19,21 @@ async function main(): Promise<void> {
     .trim();
   if (unknown.length > 0 || question === '') usage();
 
-  const bot = createConsoleBot();
+  // The bot's own events say which way the turn went (safety gate, command, flow or FAQ).
+  const events: Record<string, unknown>[] = [];
+  const bot = createConsoleBot(createLogger('debug', (line) => events.push(JSON.parse(line))));
   const replies = await bot.say(question);
   const text = replies.map((r) => formatReply(r).text).join('\n\n');
   if (!json) {
     console.log(text);
     return;
   }
-  const safety = createSafetyGate({ emergencyNumber: loadConfig().emergencyNumber }).check(question);
+  const safety = events.find((e) => e.event === 'turn.safety');
+  const routed = events.find((e) => e.event === 'turn.route');
+  const route = safety
+    ? `safety:${String(safety.kind)}:${String(safety.category)}`
+    : String(routed?.route ?? 'none');
+  // What the matcher makes of the question, whichever way the turn went.
   const result = bot.knowledge.matcher.match(question);
   const candidate = (c: { pair: { id: string; question: string }; score: number; phrasing: string }) => ({
     id: c.pair.id,
@@ -36,12 +43,15 @@ async function main(): Promise<void> {
   });
   const report = {
     question,
-    safety: safety ? { kind: safety.kind, category: safety.category } : null,
-    outcome: safety ? `safety:${safety.kind}` : result.kind,
-    tokens: result.tokens,
-    match: result.kind === 'answer' ? candidate(result.best) : null,
-    alternatives: (result.kind === 'suggest' ? result.suggestions : result.alternatives).map(candidate),
-    thresholds: bot.knowledge.matcher.thresholds,
+    route,
+    pairId: routed?.pairId ?? null,
+    matcher: {
+      outcome: result.kind,
+      tokens: result.tokens,
+      match: result.kind === 'answer' ? candidate(result.best) : null,
+      alternatives: (result.kind === 'suggest' ? result.suggestions : result.alternatives).map(candidate),
+      thresholds: bot.knowledge.matcher.thresholds,
+    },
     reply: text,
   };
   console.log(JSON.stringify(report, null, 2));

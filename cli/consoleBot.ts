@@ -4,7 +4,7 @@ import { loadConfig } from '../config';
 import { ImnovidBot } from '../bots/imnovidBot';
 import { installErrorHandler } from '../bots/errorHandler';
 import { loadKnowledge, type LoadedKnowledge } from '../knowledge/load';
-import { silentLogger } from '../server/log';
+import { silentLogger, type Logger } from '../server/log';
 import { ConsoleAdapter } from './consoleAdapter';
 
 export interface ConsoleBot {
@@ -14,13 +14,13 @@ export interface ConsoleBot {
   say(text: string): Promise<Partial<Activity>[]>;
 }
 
-export function createConsoleBot(): ConsoleBot {
+/** @param log where the bot's events go; silent by default, as a helpdesk screen shows the conversation only. */
+export function createConsoleBot(log: Logger = silentLogger): ConsoleBot {
   const config = loadConfig();
   const knowledge = loadKnowledge();
   const adapter = new ConsoleAdapter();
-  // The console never logs: a helpdesk screen should show the conversation only.
-  const bot = new ImnovidBot({ config, knowledge, storage: new MemoryStorage(), log: silentLogger });
-  installErrorHandler(adapter, [bot.privateState], silentLogger);
+  const bot = new ImnovidBot({ config, knowledge, storage: new MemoryStorage(), log });
+  installErrorHandler(adapter, [bot.privateState], log);
   const logic = (context: Parameters<ImnovidBot['run']>[0]): Promise<void> => bot.run(context);
   return {
     knowledge,

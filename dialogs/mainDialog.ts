@@ -27,6 +27,10 @@ export class MainDialog extends ComponentDialog {
     this.initialDialogId = ROUTE;
   }
 
+  private routed(route: string, pairId?: string): void {
+    this.services.log?.debug('turn.route', { route, pairId });
+  }
+
   // Routing starts a flow only through beginDialog, which never reroutes, so this cannot loop.
   private async afterFlow(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (isReroute(step.result)) return step.replaceDialog(ROUTE);
@@ -37,6 +41,7 @@ export class MainDialog extends ComponentDialog {
     const { context } = step;
     const text = messageText(context);
     const command = recogniseCommand(text);
+    if (command) this.routed(`command:${command}`);
     if (command === 'help') {
       await sendReply(context, this.services, helpReply(this.services));
       return step.endDialog();
@@ -51,6 +56,7 @@ export class MainDialog extends ComponentDialog {
     }
     const smallTalk = recogniseSmallTalk(text);
     if (smallTalk) {
+      this.routed(`smalltalk:${smallTalk}`);
       await sendReply(context, this.services, smallTalkReply(this.services, smallTalk));
       return step.endDialog();
     }
@@ -60,9 +66,14 @@ export class MainDialog extends ComponentDialog {
     // "How do I take it with alcohol?" names a flow but asks what the overview never covers: the
     // honest fallback, not the flow's question.
     if (flow && !outcome.offTopic) {
+      this.routed(`flow:${flow}`);
       const dialogId = flow === 'howToTake' ? HOW_TO_TAKE_DIALOG : RISK_DIALOG;
       return step.beginDialog(dialogId, { optionId: recogniseOption(flow, text)?.id });
     }
+    this.routed(
+      `faq:${outcome.answered ? 'answer' : outcome.offTopic ? 'off-topic' : outcome.result.kind}`,
+      outcome.answered?.id,
+    );
     await sendReply(context, this.services, outcome.reply);
     if (outcome.answered) await this.services.lastPair.set(context, outcome.answered.id);
     return step.endDialog();

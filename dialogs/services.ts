@@ -2,6 +2,7 @@
 import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { KnowledgeBase } from '../knowledge/types';
 import type { Matcher } from '../knowledge/match/matcher';
+import type { Logger } from '../server/log';
 import {
   channelSupportsCards,
   fillTemplate,
@@ -17,6 +18,8 @@ export interface BotServices {
   emergencyNumber: string;
   /** The pair answered last in this conversation (per user), for follow-up questions. */
   lastPair: StatePropertyAccessor<string | undefined>;
+  /** Where routing decisions are logged (route names and pair ids only, never the message). */
+  log?: Logger;
 }
 
 export function fill(services: BotServices, text: string): string {

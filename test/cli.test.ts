@@ -32,28 +32,39 @@ describe('console tools', function () {
     expect(stdout).to.include('EMA overview of Imnovid');
   });
 
-  it('npm run ask -- --json reports the matched pair, its score and the alternatives', () => {
+  it('npm run ask -- --json reports the route taken, the matched pair, its score and the alternatives', () => {
     const { status, stdout } = run('ask.ts', ['What is Imnovid used for?', '--json']);
     expect(status).to.equal(0);
     const report = JSON.parse(stdout) as {
-      outcome: string;
-      match: { id: string; score: number };
-      alternatives: { id: string; score: number }[];
+      route: string;
+      pairId: string;
+      matcher: { outcome: string; match: { id: string; score: number }; alternatives: { score: number }[] };
       reply: string;
     };
-    expect(report.outcome).to.equal('answer');
-    expect(report.match.id).to.equal('what.overview');
-    expect(report.match.score).to.be.within(0, 1);
-    expect(report.alternatives).to.be.an('array');
-    for (const alt of report.alternatives) expect(alt.score).to.be.at.most(report.match.score);
+    expect(report.route).to.equal('faq:answer');
+    expect(report.pairId).to.equal('what.overview');
+    expect(report.matcher.outcome).to.equal('answer');
+    expect(report.matcher.match.id).to.equal('what.overview');
+    expect(report.matcher.match.score).to.be.within(0, 1);
+    for (const alt of report.matcher.alternatives)
+      expect(alt.score).to.be.at.most(report.matcher.match.score);
     expect(report.reply).to.include('EMA overview');
   });
 
-  it('npm run ask reports a red flag as such and never as a matched answer', () => {
-    const { stdout } = run('ask.ts', ['I took too many capsules by mistake', '--json']);
-    const report = JSON.parse(stdout) as { outcome: string; reply: string };
-    expect(report.outcome).to.equal('safety:red-flag');
-    expect(report.reply).to.include('112');
+  it('npm run ask -- --json reports a flow or a red flag as the route, never as a matched answer', () => {
+    const flow = JSON.parse(run('ask.ts', ['am I at risk', '--json']).stdout) as {
+      route: string;
+      reply: string;
+    };
+    expect(flow.route).to.equal('flow:risk');
+    const urgent = JSON.parse(run('ask.ts', ['I took too many capsules by mistake', '--json']).stdout) as {
+      route: string;
+      pairId: unknown;
+      reply: string;
+    };
+    expect(urgent.route).to.equal('safety:red-flag:overdose');
+    expect(urgent.pairId).to.equal(null);
+    expect(urgent.reply).to.include('112');
   });
 
   it('npm run ask without a question prints usage and exits 2', () => {
