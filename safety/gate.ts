@@ -4,6 +4,7 @@
 import patterns from './patterns.json';
 import levenshtein from 'damerau-levenshtein';
 import { basicForm } from '../knowledge/match/normalise';
+import { fillPlaceholders } from '../render/placeholders';
 
 export type SafetyKind = 'red-flag' | 'personal-advice';
 
@@ -72,7 +73,8 @@ export function createCorrector(vocabulary: string[], leaveAlone: string[]): (wo
 }
 
 export function createSafetyGate(options: SafetyOptions): SafetyGate {
-  const fillIn = (message: string): string => message.replace(/\{emergency\}/g, options.emergencyNumber);
+  const fillIn = (message: string): string =>
+    fillPlaceholders(message, { emergency: options.emergencyNumber });
   const compileAll = (list: string[]): RegExp => new RegExp(list.map((p) => `(?:${p})`).join('|'));
   const rules: Rule[] = [
     ...patterns.redFlags.map((r) => ({

@@ -1,5 +1,6 @@
 // HTML of the chat page (GET /) and the sample hospital page (GET /demo). No inline scripts:
 // the page configuration travels as inert JSON that chat.js reads.
+import { fillPlaceholders } from '../../render/placeholders';
 import type { WebAssets } from './assets';
 import botTexts from '../../render/texts.json';
 import webTexts from './texts.json';
@@ -31,11 +32,6 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** Fills {botName} and {emergency} in one of our own texts. */
-export function fillText(template: string, values: { botName: string; emergency: string }): string {
-  return template.replace(/\{botName\}/g, values.botName).replace(/\{emergency\}/g, values.emergency);
-}
-
 /** JSON that is safe inside a <script type="application/json"> element. */
 export function inertJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
@@ -43,7 +39,7 @@ export function inertJson(value: unknown): string {
 
 export function renderChatPage(assets: WebAssets, config: PageConfig, emergencyNumber: string): string {
   const values = { botName: config.botName, emergency: emergencyNumber };
-  const text = (template: string): string => escapeHtml(fillText(template, values));
+  const text = (template: string): string => escapeHtml(fillPlaceholders(template, values));
   const note = text(webTexts.page.note).replace(
     escapeHtml(emergencyNumber),
     `<strong>${escapeHtml(emergencyNumber)}</strong>`,
