@@ -1,7 +1,7 @@
 // Turns a matcher result into a reply: the answer, "Did you mean", or the honest fallback.
 import type { KnowledgeBase, QAPair } from '../knowledge/types';
 import type { Matcher, MatchResult } from '../knowledge/match/matcher';
-import { basicForm, OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
+import { basicForm, MEDICINE_TOKEN, OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
 import { texts, type Button, type Reply } from '../render/renderer';
 
 export interface FaqOutcome {
@@ -27,7 +27,13 @@ export function answerReply(kb: KnowledgeBase, pair: QAPair): Reply {
 }
 
 export function fallbackReply(): Reply {
-  return { intro: [texts.fallback], leaflet: true };
+  // A missed red flag in words the safety gate does not know (or another language) still ends here.
+  return { intro: [texts.fallback, texts.fallbackSafety], leaflet: true };
+}
+
+/** "ok", "imnovid", "what about it": nothing to match, so ask for more rather than say it is not covered. */
+export function unclearReply(): Reply {
+  return { intro: [texts.unclear], buttons: texts.menuButtons };
 }
 
 export function answerQuestion(
@@ -58,7 +64,9 @@ export function answerQuestion(
           ],
         },
       };
-    case 'none':
-      return { result, reply: fallbackReply(), offTopic };
+    case 'none': {
+      const nothingAsked = !offTopic && result.tokens.every((t) => t === MEDICINE_TOKEN);
+      return { result, reply: nothingAsked ? unclearReply() : fallbackReply(), offTopic };
+    }
   }
 }

@@ -602,3 +602,24 @@ describe('dialogs: welcome', () => {
     welcomeChecks(cardTexts(card).join('\n'), '112');
   });
 });
+
+describe('dialogs: fallback and unclear messages', () => {
+  it('the honest fallback also says what to do if the patient feels unwell, with the configured number', async () => {
+    const chat = createHarness('test', { EMERGENCY_NUMBER: '999' });
+    const text = textOf(await chat.say('can I drink alcohol with it?'));
+    expect(text).to.include(fillTemplate(texts.fallback, { kb: knowledge.kb, emergencyNumber: '999' }));
+    expect(text).to.include(fillTemplate(texts.fallbackSafety, { kb: knowledge.kb, emergencyNumber: '999' }));
+    expect(text).to.include('999');
+  });
+
+  for (const said of ['ok', 'imnovid', 'what about it']) {
+    it(`"${said}" asks for more, with the menu, instead of saying the overview does not cover it`, async () => {
+      const chat = createHarness();
+      const replies = await chat.say(said);
+      const text = textOf(replies);
+      expect(text).to.include(fillTemplate(texts.unclear, { kb: knowledge.kb, emergencyNumber: '112' }));
+      expect(text).not.to.include("can't answer");
+      expect(buttonsOf(replies).map((b) => b.title)).to.deep.equal(texts.menuButtons.map((b) => b.title));
+    });
+  }
+});
