@@ -335,6 +335,68 @@ describe('matcher on the Imnovid knowledge base', () => {
       expect(matcher.match(q).kind, q).to.equal('none');
   });
 
+  it('leaves real words that look like typos ("later", "latter") as written, never as "latest"', () => {
+    for (const q of ['later', 'can i take it later', 'late', 'latter', 'lately', 'most recent study']) {
+      const r = matcher.match(q);
+      expect(answered(r), q).to.not.equal('other.last-updated');
+      if (r.kind === 'suggest')
+        expect(
+          r.suggestions.map((c) => c.pair.id),
+          q,
+        ).to.not.include('other.last-updated');
+    }
+    expect(matcher.analyse('later')).to.deep.equal(['later']);
+    expect(matcher.analyse('latter')).to.deep.equal(['latter']);
+    expect(
+      answered(matcher.match('can i take my capsules with dexamethasone later in the day')),
+    ).to.not.equal('other.last-updated');
+    expect(answered(matcher.match('how recent is this info'))).to.equal('other.last-updated');
+  });
+
+  it('falls back on whether it causes cancer, which the overview does not say', () => {
+    for (const q of ['does it cause cancer', 'can it cause another cancer', 'secondary cancer'])
+      expect(matcher.match(q).kind, q).to.equal('none');
+    expect(answered(matcher.match('what kind of cancer is imnovid for'))).to.equal('what.overview');
+  });
+
+  it('falls back on how soon it works, not the cycle schedule', () => {
+    for (const q of ['how long does it take to work', 'how soon will it work'])
+      expect(matcher.match(q).kind, q).to.equal('none');
+  });
+
+  it('falls back on handling or touching the capsules and on donating, which the overview does not cover', () => {
+    for (const q of [
+      'what happens if a pregnant woman touches the capsules',
+      'can my pregnant daughter handle my capsules',
+      'can i donate sperm',
+    ])
+      expect(matcher.match(q).kind, q).to.equal('none');
+    expect(answered(matcher.match('does it affect sperm'))).to.equal('risks.men');
+  });
+
+  it('reads "how many mg" as the dose, not the capsule strengths', () => {
+    expect(answered(matcher.match('how many mg'))).to.equal('use.dose');
+    expect(answered(matcher.match('what mg capsules exist'))).to.equal('use.forms');
+  });
+
+  it('answers how it compares with thalidomide from how it works, but not taking the two together', () => {
+    expect(answered(matcher.match('is it the same as thalidomide'))).to.equal('work.overview');
+    expect(answered(matcher.match('is it like thalidomide'))).to.equal('work.overview');
+    for (const q of ['can i take it with thalidomide', 'can i take it with revlimid'])
+      expect(matcher.match(q).kind, q).to.equal('none');
+  });
+
+  it('reads "wat" and "wats" as "what" and "whats"', () => {
+    expect(answered(matcher.match('wat is imnovid for'))).to.equal('what.overview');
+    expect(answered(matcher.match('wats pomalidomid'))).to.equal('what.overview');
+  });
+
+  it('answers whether children can take it from the overview (it is for adults), but not other questions about children', () => {
+    expect(answered(matcher.match('can children take it'))).to.equal('what.overview');
+    expect(answered(matcher.match('is it ok for my child to take'))).to.equal('what.overview');
+    expect(matcher.match('can my children visit me').kind).to.equal('none');
+  });
+
   it('never suggests more than 3 pairs', () => {
     for (const q of ['imnovid', 'cycle', 'how many mg should i take', 'side effects monitoring registry']) {
       const r = matcher.match(q);

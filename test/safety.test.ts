@@ -269,3 +269,71 @@ describe('safety: typo correction', () => {
     expect(correct('xain')).to.equal('xain');
   });
 });
+
+describe('safety: misses found by the QA review', () => {
+  it('legs: one-sided swelling, or swelling with pain or heat, is a red flag; both legs a little swollen is not', () => {
+    for (const text of [
+      'my leg is throbbing and swollen behind the knee',
+      'one leg is bigger than the other',
+      'my left leg is swollen',
+      'my legs are swollen and painful',
+      'my calf is red and hot',
+      'calf pain',
+    ]) {
+      expect(gate.check(text)?.category, text).to.equal('swollen-leg');
+    }
+    for (const text of ['my legs are swollen', 'both my legs are a bit swollen', 'my ankles are swollen']) {
+      expect(gate.check(text), text).to.equal(undefined);
+    }
+  });
+
+  it('an adult taking more of their own medicine gets the overdose reply, not the child/someone-else one', () => {
+    const own = [
+      'my wife took 3 capsules instead of 1',
+      "my mum swallowed 2 of her capsules by mistake and now she's confused",
+      'my dad took an extra capsule',
+    ];
+    for (const text of own) expect(gate.check(text)?.category, text).to.equal('overdose');
+    const notTheirs = [
+      'My husband took one of my capsules by mistake',
+      'my wife swallowed one of my capsules',
+      'my toddler swallowed one of my capsules',
+      'my husband swallowed a capsule',
+    ];
+    for (const text of notTheirs) expect(gate.check(text)?.category, text).to.equal('child-swallowed');
+  });
+
+  it('dose and treatment decisions for the patient are deferred; questions about the dose are not', () => {
+    const decisions = [
+      'can i take 4 capsules at once',
+      'should i take 3mg instead of 4',
+      'is the 4 mg dose right for me',
+      'my dose was reduced to 3mg is that ok',
+      'is 4mg too much for me',
+      'do you think i should start imnovid',
+      'am i allowed to take it if i have kidney problems',
+      'i have kidney disease can i take it',
+      'ok to take it after chemo?',
+    ];
+    for (const text of decisions) expect(gate.check(text)?.category, text).to.equal('personal-decision');
+    const information = [
+      'what is the dose',
+      'what is the starting dose',
+      'can the dose be reduced',
+      'my doctor wants to reduce my dose, why',
+      'what strengths are the capsules',
+      'should i take it with food',
+      'can i take it with other medicines',
+    ];
+    for (const text of information) expect(gate.check(text), text).to.equal(undefined);
+  });
+
+  it('bleeding that is not heavy still gets a reply that covers it', () => {
+    for (const text of ['bruising everywhere', "i've been bleeding from my gums a lot", 'blood in my pee']) {
+      const hit = gate.check(text);
+      expect(hit?.category, text).to.equal('collapse-bleeding');
+      expect(hit?.message, text).to.match(/bruising/);
+      expect(hit?.message, text).to.match(/doctor/);
+    }
+  });
+});

@@ -136,7 +136,7 @@ export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAUL
   const speller = createSpeller(
     [...indexed, ...written, ...normaliser.knownWords],
     thresholds.typo,
-    normaliser.offTopicWords,
+    normaliser.keepWords,
   );
 
   const prepare = (text: string): string => speller.correctText(basicForm(text.slice(0, MAX_QUERY_CHARS)));

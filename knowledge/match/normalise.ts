@@ -77,6 +77,8 @@ export interface Normaliser {
   readonly knownWords: ReadonlySet<string>;
   /** Words of off-topic phrases: known (never corrected) but never a correction, so a typo cannot become a topic the overview does not cover. */
   readonly offTopicWords: ReadonlySet<string>;
+  /** Words the speller leaves as written: off-topic words and real words that only look like typos ("later"). */
+  readonly keepWords: ReadonlySet<string>;
   /** Content tokens of a text, after names, lay phrases, lemmas and stopwords. */
   tokens(basic: string): string[];
   /** The whole text after stemming, names and lay phrases, stopwords kept: for exact phrasing matches. */
@@ -135,6 +137,7 @@ export function createNormaliser(vocabulary: Vocabulary): Normaliser {
   vocabulary.names.forEach(addWords);
   for (const [term, variants] of Object.entries(vocabulary.synonyms)) [term, ...variants].forEach(addWords);
   const offTopicWords = new Set(lexicon.offTopic.flatMap((p) => basicForm(p).split(' ')));
+  const keepWords = new Set([...offTopicWords, ...lexicon.keep.map(basicForm)]);
 
   const others = new Set((vocabulary.otherMedicines ?? []).map(form));
   const links = new Set([MEDICINE_TOKEN, ...lexicon.linkWords]);
@@ -148,6 +151,7 @@ export function createNormaliser(vocabulary: Vocabulary): Normaliser {
   return {
     knownWords,
     offTopicWords,
+    keepWords,
     phrase,
     aboutOtherMedicine,
     tokens: (basic) =>
