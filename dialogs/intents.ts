@@ -5,7 +5,7 @@ import intents from './intents.json';
 import flows from './flows.json';
 
 export type Command = 'help' | 'cancel' | 'menu' | 'none';
-export type SmallTalk = 'greeting' | 'thanks' | 'bye' | 'whoami';
+export type SmallTalk = 'greeting' | 'thanks' | 'bye' | 'whoami' | 'decline';
 export type FlowId = 'howToTake' | 'risk';
 
 const whole = (patterns: string[]): RegExp => new RegExp(`^(?:${patterns.join('|')})$`);
@@ -45,6 +45,19 @@ export function isQuestion(text: string): boolean {
   const t = basicForm(text);
   if (t.split(' ').length < intents.question.minWords) return false;
   return questionMarks.has(text.trim().slice(-1)) || questionStart.test(t);
+}
+
+const bareChoiceRe = whole(intents.bareChoice.patterns);
+const notCoveredRe = anywhere(intents.notCovered.patterns);
+
+/** A lone number or letter ("2", "b"): a pick from a list, meaningless when no list is waiting for one. */
+export function isBareChoice(text: string): boolean {
+  return bareChoiceRe.test(basicForm(text));
+}
+
+/** A question the overview never covers though its words match a pair (dispensing quantities, pack sizes). */
+export function isNotCovered(text: string): boolean {
+  return notCoveredRe.test(basicForm(text));
 }
 
 const clarifyRe = whole(intents.clarify);

@@ -46,7 +46,8 @@ export abstract class InterruptibleDialog extends ComponentDialog {
         await dc.repromptDialog();
         return { status: DialogTurnStatus.waiting };
       case 'cancel':
-        await sendReply(dc.context, this.services, { intro: [texts.cancelled] });
+        // The menu gives the patient a next step; without it a typed number would be read as a question.
+        await sendReply(dc.context, this.services, { intro: [texts.cancelled], buttons: texts.menuButtons });
         return dc.cancelAllDialogs();
       case 'menu':
       case 'none':

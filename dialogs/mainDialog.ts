@@ -9,14 +9,26 @@ import {
 } from 'botbuilder-dialogs';
 import { HowToTakeDialog, HOW_TO_TAKE_DIALOG } from './howToTakeDialog';
 import { RiskDialog, RISK_DIALOG } from './riskDialog';
-import { recogniseCommand, recogniseFlow, recogniseOption, recogniseSmallTalk } from './intents';
+import {
+  isBareChoice,
+  isNotCovered,
+  recogniseCommand,
+  recogniseFlow,
+  recogniseOption,
+  recogniseSmallTalk,
+} from './intents';
 import { messageText, sendReply, type BotServices } from './services';
-import { answerQuestion, fallbackReply } from './faq';
+import { answerQuestion, fallbackReply, unclearReply } from './faq';
 import { helpReply, menuReply, smallTalkReply } from './replies';
 import { isReroute } from './interruptibleDialog';
 
 export const MAIN_DIALOG = 'mainDialog';
 const ROUTE = 'route';
+
+/** How the router was started: afresh, or with the message a guided flow found was not for it. */
+interface RouteOptions {
+  rerouted?: boolean;
+}
 
 export class MainDialog extends ComponentDialog {
   constructor(private readonly services: BotServices) {
@@ -33,7 +45,7 @@ export class MainDialog extends ComponentDialog {
 
   // Routing starts a flow only through beginDialog, which never reroutes, so this cannot loop.
   private async afterFlow(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    if (isReroute(step.result)) return step.replaceDialog(ROUTE);
+    if (isReroute(step.result)) return step.replaceDialog(ROUTE, { rerouted: true } satisfies RouteOptions);
     return step.endDialog();
   }
 
@@ -60,6 +72,17 @@ export class MainDialog extends ComponentDialog {
       await sendReply(context, this.services, smallTalkReply(this.services, smallTalk));
       return step.endDialog();
     }
+    if (isBareChoice(text)) {
+      // No list is waiting for a pick (a flow's question would have read it): ask, with the menu.
+      this.routed('unclear:bare-choice');
+      await sendReply(context, this.services, unclearReply());
+      return step.endDialog();
+    }
+    if (isNotCovered(text)) {
+      this.routed('faq:not-covered');
+      await sendReply(context, this.services, fallbackReply());
+      return step.endDialog();
+    }
     const previous = await this.services.lastPair.get(context);
     const outcome = answerQuestion(this.services.kb, this.services.matcher, text, previous);
     const flow = recogniseFlow(text);
@@ -74,7 +97,12 @@ export class MainDialog extends ComponentDialog {
       `faq:${outcome.answered ? 'answer' : outcome.offTopic ? 'off-topic' : outcome.result.kind}`,
       outcome.answered?.id,
     );
-    await sendReply(context, this.services, outcome.reply);
+    // A question that ended a flow ("and for how long?") follows the flow's question, not an answer, so
+    // suggestions drawn from elsewhere would mislead: a close call there gets the honest fallback.
+    const rerouted = (step.options as RouteOptions | undefined)?.rerouted === true;
+    const reply =
+      rerouted && outcome.result.kind === 'suggest' && !outcome.answered ? fallbackReply() : outcome.reply;
+    await sendReply(context, this.services, reply);
     if (outcome.answered) await this.services.lastPair.set(context, outcome.answered.id);
     return step.endDialog();
   }

@@ -15,7 +15,13 @@ import {
   cardActions,
   type Harness,
 } from './dialogs.harness';
-import { flowData as flowTable, isQuestion, recogniseOption, type FlowId } from '../dialogs/intents';
+import {
+  flowData as flowTable,
+  isQuestion,
+  recogniseFlow,
+  recogniseOption,
+  type FlowId,
+} from '../dialogs/intents';
 import { OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
 import { fillTemplate } from '../render/renderer';
 
@@ -257,6 +263,17 @@ describe('dialogs: global commands at any step', () => {
       expect(textOf(await h.say(word))).to.equal(texts.cancelled);
       const next = textOf(await h.say('Nerve damage'));
       expect(next).not.to.include(flows.risk.verdict);
+    });
+
+    it(`"${word}" offers the menu as the next step; a typed "2" then is not matched as a question`, async () => {
+      const h = await midFlow();
+      const replies = await h.say(word);
+      expect(replies).to.have.length(1);
+      expect(buttonsOf(replies)).to.deep.equal(texts.menuButtons);
+      const calls = h.matcherCalls.length;
+      const next = await h.say('2');
+      expectUnclear(next);
+      expect(h.matcherCalls.length, '"2" never reaches the matcher').to.equal(calls);
     });
   }
 
@@ -603,6 +620,125 @@ describe('dialogs: welcome', () => {
   });
 });
 
+/** The "tell me more" reply, with the menu as the next step. */
+function expectUnclear(replies: Partial<Activity>[]): void {
+  expect(replies).to.have.length(1);
+  expect(textOf(replies)).to.include(fillTemplate(texts.unclear, { kb, emergencyNumber: '112' }));
+  expect(textOf(replies)).not.to.include(texts.suggestIntro);
+  expect(buttonsOf(replies)).to.deep.equal(texts.menuButtons);
+}
+
+describe('dialogs: a lone number or letter with no choice waiting', () => {
+  const situations: [string, (h: Harness) => Promise<void>][] = [
+    ['at the start', async () => {}],
+    [
+      'after an answer',
+      async (h) => {
+        expect(textOf(await h.say('what are the side effects?'))).to.include(
+          pairAnswer('risks.common-side-effects'),
+        );
+      },
+    ],
+    [
+      'after urgent advice that ended a flow',
+      async (h) => {
+        expectPrompt(await h.say('how do I take it'), 'howToTake');
+        expect(textOf(await h.say('I took too many capsules by mistake'))).to.include('112');
+      },
+    ],
+    [
+      'after a flow gave its answer',
+      async (h) => {
+        expectPrompt(await h.say('am I at risk'), 'risk');
+        expectFinalAnswer(await h.say('Infections'), 'risk', 'infections');
+      },
+    ],
+  ];
+  for (const [when, before] of situations) {
+    for (const said of ['1', '2', '12', 'b', 'C']) {
+      it(`"${said}" ${when} asks what the patient would like to know, with the menu; no matching`, async () => {
+        const h = createHarness();
+        await before(h);
+        const calls = h.matcherCalls.length;
+        expectUnclear(await h.say(said));
+        expect(h.matcherCalls.length, `"${said}" never reaches the matcher`).to.equal(calls);
+      });
+    }
+  }
+
+  it('while a flow waits for a choice, a number still picks it', async () => {
+    const h = createHarness();
+    expectPrompt(await h.say('am I at risk'), 'risk');
+    expectFinalAnswer(await h.say('4'), 'risk', 'clots');
+  });
+});
+
+describe('dialogs: dispensing and pack quantities are not covered', () => {
+  const questions = [
+    'how many capsules can we dispense at once',
+    'How many capsules can we dispense at once?',
+    'how many tablets can I supply per prescription',
+    'how many capsules are in a pack?',
+    'how many capsules per box',
+    'how many pills can we order at once',
+    'maximum number of capsules a doctor can prescribe',
+    'what pack sizes are there',
+  ];
+  for (const text of questions) {
+    it(`"${text}" gets the honest fallback, not the how-to-take question`, async () => {
+      const replies = await createHarness().say(text);
+      expect(replies).to.have.length(1);
+      expect(textOf(replies)).to.include(FALLBACK);
+      expect(textOf(replies)).not.to.include(flows.howToTake.prompt);
+    });
+  }
+
+  it('mid-flow, such a question ends the flow with the fallback', async () => {
+    const h = createHarness();
+    expectPrompt(await h.say('what is the dose'), 'howToTake');
+    const replies = await h.say('how many capsules can we dispense at once?');
+    expect(replies).to.have.length(1);
+    expect(textOf(replies)).to.include(FALLBACK);
+    expect(textOf(await h.say(optionTitles('howToTake')[1]!))).not.to.include(flows.howToTake.retry);
+  });
+
+  it('the how-to-take trigger itself ignores dispensing and pack quantities', () => {
+    for (const text of questions.slice(0, 6)) expect(recogniseFlow(text), text).to.equal(undefined);
+    expect(recogniseFlow('how many capsules do I take')).to.equal('howToTake');
+  });
+
+  it('a patient asking how many capsules to take still gets the how-to-take question', async () => {
+    for (const text of ['how many capsules do I take', 'how many tablets a day?']) {
+      expectPrompt(await createHarness().say(text), 'howToTake');
+    }
+  });
+});
+
+describe('dialogs: a follow-up question that ends a flow', () => {
+  const followUp = 'and for how long?';
+
+  it(`"${followUp}" after "what is the dose" gets the honest fallback, not suggestions from elsewhere`, async () => {
+    // Outside a flow the matcher finds only a close call for it (its suggestions are the QA finding).
+    expect(knowledge.matcher.match(followUp).kind).to.equal('suggest');
+    const h = createHarness();
+    expectPrompt(await h.say('what is the dose'), 'howToTake');
+    const replies = await h.say(followUp);
+    expect(replies).to.have.length(1);
+    expect(textOf(replies)).to.include(FALLBACK);
+    expect(textOf(replies)).not.to.include(texts.suggestIntro);
+    expect(buttonsOf(replies)).to.deep.equal([]);
+    // The flow ended cleanly: its choice is no longer awaited.
+    expect(textOf(await h.say(optionTitles('howToTake')[0]!))).not.to.include(flows.howToTake.retry);
+  });
+
+  it('a follow-up the overview answers is still answered mid-flow', async () => {
+    const h = createHarness();
+    expectPrompt(await h.say('what is the dose'), 'howToTake');
+    const replies = await h.say('what are the side effects?');
+    expect(textOf(replies)).to.include(pairAnswer('risks.common-side-effects'));
+  });
+});
+
 describe('dialogs: fallback and unclear messages', () => {
   it('the honest fallback also says what to do if the patient feels unwell, with the configured number', async () => {
     const chat = createHarness('test', { EMERGENCY_NUMBER: '999' });
@@ -620,6 +756,19 @@ describe('dialogs: fallback and unclear messages', () => {
       expect(text).to.include(fillTemplate(texts.unclear, { kb: knowledge.kb, emergencyNumber: '112' }));
       expect(text).not.to.include("can't answer");
       expect(buttonsOf(replies).map((b) => b.title)).to.deep.equal(texts.menuButtons.map((b) => b.title));
+    });
+  }
+});
+
+describe('dialogs: declining', () => {
+  for (const said of ['no', 'nope', 'no thank you']) {
+    it(`"${said}" after "anything else?" gets a friendly close, not "the overview doesn't cover it"`, async () => {
+      const chat = createHarness();
+      await chat.say('thanks');
+      const text = textOf(await chat.say(said));
+      expect(text).to.equal(
+        fillTemplate(texts.smalltalk.decline, { kb: knowledge.kb, emergencyNumber: '112' }),
+      );
     });
   }
 });
