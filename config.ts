@@ -44,6 +44,14 @@ export interface Config {
     startsPerMinute: number;
     startBurst: number;
   };
+  /**
+   * Conversation state. With a connection string, Azure Blob Storage (survives restarts, shared by several
+   * instances); empty, memory (one instance, lost on restart).
+   */
+  storage: {
+    connectionString: string;
+    container: string;
+  };
   teams: {
     appId: string;
     developerName: string;
@@ -70,6 +78,17 @@ function listFrom(env: Env, name: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
+}
+
+/** Azure's container naming rule, checked here so a bad name fails at startup, not on the first turn. */
+function containerFrom(env: Env): string {
+  const name = env.AZURE_STORAGE_CONTAINER?.trim() || 'bot-state';
+  if (!/^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) {
+    throw new Error(
+      `AZURE_STORAGE_CONTAINER must be 3-63 lowercase letters, digits and single hyphens, got "${name}"`,
+    );
+  }
+  return name;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -105,6 +124,10 @@ export function loadConfig(env: Env = process.env): Config {
       maxActivitiesPerConversation: intFrom(env, 'DIRECT_LINE_MAX_ACTIVITIES', 500),
       startsPerMinute: intFrom(env, 'CONVERSATION_STARTS_PER_MINUTE', 10),
       startBurst: intFrom(env, 'CONVERSATION_START_BURST', 20),
+    },
+    storage: {
+      connectionString: env.AZURE_STORAGE_CONNECTION_STRING?.trim() ?? '',
+      container: containerFrom(env),
     },
     teams: {
       appId: env.TEAMS_APP_ID ?? '',

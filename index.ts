@@ -1,10 +1,11 @@
 // Wires config → storage → adapter → bot → server. Run directly to start listening.
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, MemoryStorage } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type * as restify from 'restify';
 import { loadConfig, type Config } from './config';
 import { ImnovidBot } from './bots/imnovidBot';
 import { createServer, listen } from './server/app';
 import { createLogger, type Logger } from './server/log';
+import { createStorage } from './server/storage';
 import { installErrorHandler } from './bots/errorHandler';
 import { loadKnowledge } from './knowledge/load';
 
@@ -21,7 +22,7 @@ export function createApp(config: Config = loadConfig(), log: Logger = createLog
   // Build the auth options explicitly: passing all of process.env would leak unrelated settings into the SDK.
   const auth = new ConfigurationBotFrameworkAuthentication({ ...config.auth });
   const adapter = new CloudAdapter(auth);
-  const storage = new MemoryStorage();
+  const storage = createStorage(config.storage, log);
   const bot = new ImnovidBot({ config, knowledge, storage, log });
   installErrorHandler(adapter, [bot.privateState], log);
   const server = createServer({ config, adapter, bot, knowledge: knowledge.info, log });

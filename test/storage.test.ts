@@ -1,0 +1,283 @@
+// Conversation state in Azure Blob Storage, against Azurite (Microsoft's storage emulator, from npm) run
+// in memory on a free localhost port: a flow started on one bot instance continues on another.
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MemoryStorage, type Storage, type StoreItems } from 'botbuilder';
+import { ContainerClient } from '@azure/storage-blob';
+import { createApp, type App } from '../index';
+import { loadConfig } from '../config';
+import { createLogger } from '../server/log';
+import { listen } from '../server/app';
+import { createStorage, RenewingStorage } from '../server/storage';
+import kb from '../knowledge/kb.json';
+import flows from '../dialogs/flows.json';
+
+// Azurite's published development account; not a secret.
+const DEV_ACCOUNT_KEY =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+interface Azurite {
+  connectionString: string;
+  stop(): Promise<void>;
+}
+
+/** Starts Azurite's blob service as a child process, in memory, on a port the OS picks. */
+async function startAzurite(): Promise<Azurite> {
+  // Azurite writes nothing with in-memory persistence, but its working directory is a throwaway anyway.
+  const cwd = mkdtempSync(path.join(tmpdir(), 'azurite-'));
+  const main = require.resolve('azurite/dist/src/blob/main.js');
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      main,
+      '--blobHost',
+      '127.0.0.1',
+      '--blobPort',
+      '0',
+      '--inMemoryPersistence',
+      '--extentMemoryLimit',
+      '64',
+      '--silent',
+      '--disableTelemetry',
+      // The storage SDK can be newer than the emulator's newest API version.
+      '--skipApiVersionCheck',
+    ],
+    { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`Azurite did not start: ${output}`)), 10_000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = /listens on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Azurite exited (${code}): ${output}`));
+    });
+  });
+  return {
+    connectionString:
+      `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${DEV_ACCOUNT_KEY};` +
+      `BlobEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(cwd, { recursive: true, force: true });
+    },
+  };
+}
+
+interface ReplyActivity {
+  type: string;
+  text?: string;
+}
+
+let counter = 0;
+
+/** Posts one message as a channel would and returns the bot's message replies (expectReplies). */
+async function say(base: string, conversationId: string, text: string): Promise<ReplyActivity[]> {
+  counter += 1;
+  const res = await fetch(`${base}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      type: 'message',
+      id: `storage-${counter}`,
+      channelId: 'test',
+      serviceUrl: 'http://127.0.0.1:9/never-called',
+      deliveryMode: 'expectReplies',
+      conversation: { id: conversationId },
+      from: { id: 'patient-7', name: 'Patient' },
+      recipient: { id: 'bot', name: 'Imnovid info' },
+      timestamp: new Date().toISOString(),
+      text,
+    }),
+  });
+  expect(res.status).to.equal(200);
+  const body = (await res.json()) as { activities: ReplyActivity[] };
+  return body.activities.filter((a) => a.type === 'message');
+}
+
+async function startApp(
+  env: Record<string, string>,
+  lines: string[] = [],
+): Promise<{ app: App; base: string }> {
+  const app = createApp(
+    loadConfig(env),
+    createLogger('debug', (line) => lines.push(line)),
+  );
+  const port = await listen(app.server, 0);
+  return { app, base: `http://127.0.0.1:${port}` };
+}
+
+async function stopApp(app: App): Promise<void> {
+  await new Promise<void>((resolve) => app.server.close(() => resolve()));
+}
+
+const allText = (replies: ReplyActivity[]): string => replies.map((r) => r.text ?? '').join('\n');
+
+describe('conversation state storage', () => {
+  let azurite: Azurite;
+
+  before(async () => {
+    azurite = await startAzurite();
+  });
+
+  after(async () => azurite?.stop());
+
+  describe('Azure Blob Storage through the real bot', () => {
+    const container = `bot-state-${process.pid}`;
+    const conversationId = 'conv-restart';
+    const userTexts = ['how do I take it', 'just dexamethasone'];
+    let env: Record<string, string>;
+
+    before(() => {
+      env = { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_STORAGE_CONTAINER: container };
+    });
+
+    it('continues a flow on a second instance after the first one stopped', async () => {
+      const lines: string[] = [];
+      const first = await startApp(env, lines);
+      const [prompt] = await say(first.base, conversationId, userTexts[0]);
+      expect(prompt.text).to.include(flows.howToTake.prompt);
+      await stopApp(first.app);
+
+      const second = await startApp(env, lines);
+      try {
+        const answer = allText(await say(second.base, conversationId, userTexts[1]));
+        const option = flows.howToTake.options.find((o) => o.id === 'dexamethasone')!;
+        // The flow's own intro proves the prompt's state came from storage: asked cold, the same words
+        // are an ordinary question with no flow around it (checked below).
+        expect(answer).to.include(option.intro.replace('{medicine}', 'Imnovid'));
+        const schedule = kb.pairs.find((p) => p.id === 'use.schedule-dexamethasone')!;
+        expect(answer).to.include(schedule.answer[0]);
+
+        const cold = allText(await say(second.base, 'conv-cold', userTexts[1]));
+        expect(cold).not.to.include(option.intro.replace('{medicine}', 'Imnovid'));
+      } finally {
+        await stopApp(second.app);
+      }
+
+      // One line per instance: which storage and container, never the connection string.
+      const ready = lines
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((l) => l.event === 'storage.ready');
+      expect(ready).to.have.length(2);
+      for (const line of ready) expect(line).to.include({ kind: 'azure-blobs', container });
+      expect(lines.join('\n')).not.to.include(DEV_ACCOUNT_KEY);
+      expect(lines.join('\n')).not.to.include('AccountKey');
+    });
+
+    it('names blobs by channel, conversation and user, and keeps no message text', async () => {
+      const client = new ContainerClient(azurite.connectionString, container);
+      const names: string[] = [];
+      for await (const blob of client.listBlobsFlat()) names.push(blob.name);
+      expect(names.some((n) => n.includes(conversationId))).to.equal(true);
+      for (const name of names) {
+        for (const text of userTexts) expect(name.toLowerCase()).not.to.include(text);
+        expect(name).not.to.match(/dexamethasone|take/i);
+      }
+      for (const name of names) {
+        const body = (await client.getBlobClient(name).downloadToBuffer()).toString('utf8');
+        for (const text of userTexts) expect(body.toLowerCase()).not.to.include(text);
+      }
+    });
+  });
+
+  describe('createStorage', () => {
+    it('uses memory when no connection string is set, and says so', () => {
+      const lines: string[] = [];
+      const config = loadConfig({});
+      expect(config.storage).to.deep.equal({ connectionString: '', container: 'bot-state' });
+      const storage = createStorage(
+        config.storage,
+        createLogger('info', (line) => lines.push(line)),
+      );
+      expect(storage).to.be.instanceOf(MemoryStorage);
+      expect(lines).to.have.length(1);
+      expect(JSON.parse(lines[0])).to.include({ level: 'info', event: 'storage.ready', kind: 'memory' });
+    });
+
+    it('creates the container on first use and round-trips an item', async () => {
+      const container = `roundtrip-${process.pid}`;
+      const config = loadConfig({
+        AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+        AZURE_STORAGE_CONTAINER: container,
+      });
+      const storage = createStorage(
+        config.storage,
+        createLogger('error', () => {}),
+      );
+      expect(storage).not.to.be.instanceOf(MemoryStorage);
+      expect(await new ContainerClient(azurite.connectionString, container).exists()).to.equal(false);
+      await storage.write({ 'test/item': { step: 2, label: 'say “not sure”' } });
+      expect(await new ContainerClient(azurite.connectionString, container).exists()).to.equal(true);
+      const read = await storage.read(['test/item', 'test/missing']);
+      expect(Object.keys(read)).to.deep.equal(['test/item']);
+      expect(read['test/item']).to.include({ step: 2, label: 'say “not sure”' });
+    });
+
+    it('refuses a malformed connection string without repeating it', () => {
+      const bad = 'DefaultEndpointsProtocol=ftp;AccountName=x;AccountKey=SECRETKEY';
+      expect(() =>
+        createStorage(
+          { connectionString: bad, container: 'bot-state' },
+          createLogger('error', () => {}),
+        ),
+      )
+        .to.throw(/AZURE_STORAGE_CONNECTION_STRING/)
+        .with.property('message')
+        .that.does.not.include('SECRETKEY');
+    });
+
+    it('rejects a container name Azure would refuse', () => {
+      for (const name of ['Bot-State', 'ab', 'bot--state', '-bot', 'bot_state']) {
+        expect(() => loadConfig({ AZURE_STORAGE_CONTAINER: name }), name).to.throw(/AZURE_STORAGE_CONTAINER/);
+      }
+      expect(loadConfig({ AZURE_STORAGE_CONTAINER: 'state-2' }).storage.container).to.equal('state-2');
+    });
+  });
+
+  describe('RenewingStorage', () => {
+    /** A store whose first `failures` calls fail, as BlobsStorage does once its container setup failed. */
+    class FlakyStorage extends MemoryStorage {
+      constructor(private failures: number) {
+        super();
+      }
+      override async read(keys: string[]): Promise<StoreItems> {
+        if (this.failures > 0) {
+          this.failures -= 1;
+          throw new Error('storage unreachable');
+        }
+        return super.read(keys);
+      }
+    }
+
+    it('goes through a fresh instance after a failure', async () => {
+      const made: Storage[] = [];
+      // The first instance never recovers; the one made after its failure works.
+      const storage = new RenewingStorage(() => {
+        const s = new FlakyStorage(made.length === 0 ? Infinity : 0);
+        made.push(s);
+        return s;
+      });
+      let failure: unknown;
+      await storage.read(['k']).catch((err: unknown) => (failure = err));
+      expect((failure as Error).message).to.equal('storage unreachable');
+      await storage.write({ k: { value: 1 } });
+      expect(await storage.read(['k'])).to.have.nested.property('k.value', 1);
+      expect(made).to.have.length(2);
+    });
+  });
+});
