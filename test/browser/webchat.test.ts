@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import { createApp, type App } from '../../index';
@@ -117,10 +118,14 @@ interface StandIn {
  * channel speaks the same protocol) after checking the secret on tokens/generate. The local channel
  * keeps the dl_ prefix for ids it makes up itself, so the user id is renamed on the way. Like Azure, it
  * answers CORS for any page itself (its tokens are bearer tokens); our local channel only serves its own
- * page and ALLOWED_ORIGINS, so the page's origin is not passed on.
+ * page and ALLOWED_ORIGINS, so the page's origin is not passed on. Like Azure, it hands out stream URLs
+ * on its own host: the channel's streamUrl is rewritten to point here, and the WebSocket upgrade is
+ * relayed byte for byte to the channel (the token in the URL is the channel's own, so it is kept).
  */
 async function azureStandIn(target: string, secret: string): Promise<StandIn> {
   const tokenRequests: StandIn['tokenRequests'] = [];
+  const targetHost = new URL(target).host;
+  let ownHost = '';
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -139,7 +144,7 @@ async function azureStandIn(target: string, secret: string): Promise<StandIn> {
         res.end();
         return;
       }
-      const headers = { ...req.headers, host: new URL(target).host };
+      const headers = { ...req.headers, host: targetHost };
       delete headers.origin;
       if (req.url === '/v3/directline/tokens/generate' && req.method === 'POST') {
         const parsed = JSON.parse(body.toString('utf8')) as StandIn['tokenRequests'][number]['body'];
@@ -154,8 +159,26 @@ async function azureStandIn(target: string, secret: string): Promise<StandIn> {
         headers['content-length'] = String(body.length);
       }
       const upstream = http.request(`${target}${req.url}`, { method: req.method, headers }, (reply) => {
-        res.writeHead(reply.statusCode ?? 502, { ...reply.headers, ...cors });
-        reply.pipe(res);
+        // Replies are small JSON documents: read each whole so a streamUrl in it can be rewritten.
+        const parts: Buffer[] = [];
+        reply.on('data', (c: Buffer) => parts.push(c));
+        reply.on('end', () => {
+          let text = Buffer.concat(parts);
+          const replyHeaders = { ...reply.headers, ...cors };
+          if (/json/.test(reply.headers['content-type'] ?? '') && text.includes('streamUrl')) {
+            const doc = JSON.parse(text.toString('utf8')) as { streamUrl?: unknown };
+            if (typeof doc.streamUrl === 'string') {
+              // A stream URL on any other host is left alone, so the test's socket check catches it.
+              const url = new URL(doc.streamUrl);
+              if (url.host === targetHost) url.host = ownHost;
+              doc.streamUrl = url.href;
+            }
+            text = Buffer.from(JSON.stringify(doc));
+            replyHeaders['content-length'] = String(text.length);
+          }
+          res.writeHead(reply.statusCode ?? 502, replyHeaders);
+          res.end(text);
+        });
       });
       upstream.on('error', () => {
         res.writeHead(502);
@@ -164,11 +187,52 @@ async function azureStandIn(target: string, secret: string): Promise<StandIn> {
       upstream.end(body);
     });
   });
+  const relayed = new Set<Duplex>();
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    relayed.add(socket);
+    socket.on('close', () => relayed.delete(socket));
+    const headers = { ...req.headers, host: targetHost };
+    delete headers.origin;
+    const upstream = http.request(`${target}${req.url}`, { method: req.method, headers });
+    const fail = (): void => {
+      socket.destroy();
+      upstream.destroy();
+    };
+    socket.on('error', fail);
+    upstream.on('error', fail);
+    // A refusal (403, 404) is passed on as it came, then the connection ends.
+    upstream.on('response', (reply) => {
+      socket.end(
+        `HTTP/1.1 ${reply.statusCode} ${reply.statusMessage}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      );
+    });
+    upstream.on('upgrade', (reply, channel, channelHead) => {
+      const lines = [`HTTP/1.1 101 ${reply.statusMessage}`];
+      for (let i = 0; i < reply.rawHeaders.length; i += 2) {
+        lines.push(`${reply.rawHeaders[i]}: ${reply.rawHeaders[i + 1]}`);
+      }
+      socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+      if (channelHead.length > 0) socket.write(channelHead);
+      if (head.length > 0) channel.write(head);
+      channel.on('error', fail);
+      channel.pipe(socket).pipe(channel);
+      channel.on('close', () => socket.destroy());
+      socket.on('close', () => channel.destroy());
+    });
+    upstream.end();
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  ownHost = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `http://${ownHost}`,
     tokenRequests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        // Relayed streams are no longer the HTTP server's to close, and would keep it open.
+        for (const socket of relayed) socket.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -509,42 +573,83 @@ describe('browser: chat page, widget and accessibility (headless Chromium)', fun
     problems = problems.filter((p) => !/frame-ancestors/.test(p));
   });
 
-  browserIt('uses Azure Direct Line with a token from our endpoint when a secret is configured', async () => {
-    const secret = 'browser-test-secret-4Kp9';
-    const channelHost = createApp(loadConfig({ LOG_LEVEL: 'error' }), silentLogger);
-    const azure = await azureStandIn(`http://127.0.0.1:${await listen(channelHost.server, 0)}`, secret);
-    const web = createApp(
-      loadConfig({ LOG_LEVEL: 'error', DIRECT_LINE_SECRET: secret, DIRECT_LINE_ENDPOINT: azure.url }),
-      silentLogger,
-    );
-    const webBase = `http://127.0.0.1:${await listen(web.server, 0)}`;
-    try {
-      const seen: string[] = [];
-      page.on('request', (req) => seen.push(`${req.method()} ${req.url()}`));
-      // The stand-in forwards plain HTTP only, so the page polls.
-      await page.goto(`${webBase}/?transport=polling`);
-      await waitForWelcome(page);
-      const card = await ask(page, 'What is Imnovid used for?');
-      expect(await cardText(card)).to.contain(sourceLineOf('what.overview'));
+  for (const transport of ['polling', 'websocket'] as const) {
+    browserIt(
+      `uses Azure Direct Line with a token from our endpoint when a secret is configured (${transport})`,
+      async () => {
+        const secret = 'browser-test-secret-4Kp9';
+        const channelHost = createApp(loadConfig({ LOG_LEVEL: 'error' }), silentLogger);
+        const azure = await azureStandIn(`http://127.0.0.1:${await listen(channelHost.server, 0)}`, secret);
+        const web = createApp(
+          loadConfig({ LOG_LEVEL: 'error', DIRECT_LINE_SECRET: secret, DIRECT_LINE_ENDPOINT: azure.url }),
+          silentLogger,
+        );
+        const webBase = `http://127.0.0.1:${await listen(web.server, 0)}`;
+        try {
+          const seen: string[] = [];
+          const sockets: string[] = [];
+          const frames: string[] = [];
+          // Everything the browser receives, to look for the secret in: headers, bodies, stream frames.
+          const received: Promise<string>[] = [];
+          page.on('request', (req) => seen.push(`${req.method()} ${req.url()}`));
+          page.on('response', (res) =>
+            received.push(
+              res
+                .body()
+                .then((b) => b.toString('utf8'))
+                .catch(() => '')
+                .then((body) => `${res.url()} ${JSON.stringify(res.headers())} ${body}`),
+            ),
+          );
+          page.on('websocket', (ws) => {
+            sockets.push(ws.url());
+            ws.on('framereceived', (frame) => {
+              frames.push(String(frame.payload));
+              received.push(Promise.resolve(String(frame.payload)));
+            });
+          });
+          await page.goto(transport === 'polling' ? `${webBase}/?transport=polling` : `${webBase}/`);
+          await waitForWelcome(page);
+          const card = await ask(page, 'What is Imnovid used for?');
+          expect(await cardText(card)).to.contain(sourceLineOf('what.overview'));
 
-      expect(seen).to.include(`POST ${webBase}/api/directline/token`);
-      expect(
-        seen.filter((r) => r.startsWith(`POST ${azure.url}/v3/directline/conversations`)),
-      ).to.have.length.above(0);
-      expect(seen.filter((r) => r.includes(`${webBase}/v3/directline`))).to.deep.equal([]);
-      expect(azure.tokenRequests).to.have.length(1);
-      expect(azure.tokenRequests[0].authorization).to.equal(`Bearer ${secret}`);
-      expect(azure.tokenRequests[0].body.trustedOrigins).to.deep.equal([webBase]);
-      const saved = await page.evaluate(() => sessionStorage.getItem('imnovid-chat:azure'));
-      expect(JSON.parse(saved ?? '{}').userId).to.equal(azure.tokenRequests[0].body.user.id);
-      expect(saved).to.not.contain(secret);
-    } finally {
-      await context.close();
-      await new Promise<void>((resolve) => web.server.close(() => resolve()));
-      await azure.close();
-      await new Promise<void>((resolve) => channelHost.server.close(() => resolve()));
-    }
-  });
+          expect(seen).to.include(`POST ${webBase}/api/directline/token`);
+          expect(
+            seen.filter((r) => r.startsWith(`POST ${azure.url}/v3/directline/conversations`)),
+          ).to.have.length.above(0);
+          expect(seen.filter((r) => r.includes(`${webBase}/v3/directline`))).to.deep.equal([]);
+          const polls = seen.filter((r) => /^GET \S+\/conversations\/[^/]+\/activities/.test(r));
+          if (transport === 'websocket') {
+            // One stream, opened on the Direct Line host (the stand-in), never on our server; no polling.
+            expect(sockets).to.have.length(1);
+            const wsBase = azure.url.replace(/^http/, 'ws');
+            expect(sockets[0].startsWith(`${wsBase}/v3/directline/conversations/`)).to.equal(true);
+            expect(sockets[0]).to.match(/\/stream\?(.+&)?t=[^&]+/);
+            expect(polls).to.deep.equal([]);
+            // The answers came down the stream.
+            expect(frames.some((f) => f.includes('"activities"'))).to.equal(true);
+          } else {
+            expect(sockets).to.deep.equal([]);
+            expect(polls.length).to.be.above(0);
+          }
+          expect(azure.tokenRequests).to.have.length(1);
+          expect(azure.tokenRequests[0].authorization).to.equal(`Bearer ${secret}`);
+          expect(azure.tokenRequests[0].body.trustedOrigins).to.deep.equal([webBase]);
+          const saved = await page.evaluate(() => sessionStorage.getItem('imnovid-chat:azure'));
+          expect(JSON.parse(saved ?? '{}').userId).to.equal(azure.tokenRequests[0].body.user.id);
+          expect(saved).to.not.contain(secret);
+          const texts = await Promise.all(received);
+          expect(texts.some((t) => t.includes(`${webBase}/api/directline/token`))).to.equal(true);
+          expect(texts.filter((t) => t.includes(secret))).to.deep.equal([]);
+        } finally {
+          await context.close();
+          await new Promise<void>((resolve) => web.server.close(() => resolve()));
+          await azure.close();
+          await new Promise<void>((resolve) => channelHost.server.close(() => resolve()));
+        }
+      },
+    );
+  }
 
   async function seriousViolations(): Promise<string[]> {
     const result = await new AxeBuilder({ page })
