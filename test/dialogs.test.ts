@@ -772,3 +772,14 @@ describe('dialogs: declining', () => {
     });
   }
 });
+
+describe('dialogs: thanks in everyday words', () => {
+  for (const said of ['cheers mate', "thanks, that's helpful", 'thank you that was really useful', 'ta']) {
+    it(`"${said}" is thanks, not a question the overview cannot answer`, async () => {
+      const text = textOf(await createHarness().say(said));
+      expect(text).to.equal(
+        fillTemplate(texts.smalltalk.thanks, { kb: knowledge.kb, emergencyNumber: '112' }),
+      );
+    });
+  }
+});

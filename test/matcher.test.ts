@@ -391,6 +391,16 @@ describe('matcher on the Imnovid knowledge base', () => {
     expect(answered(matcher.match('wats pomalidomid'))).to.equal('what.overview');
   });
 
+  it('reads text-speak ("u") and tells "a prescription for it" from "prescribed for"', () => {
+    expect(answered(matcher.match('do u need a prescription for it'))).to.equal('use.prescription');
+    expect(answered(matcher.match('what is it prescribed for'))).to.equal('what.overview');
+  });
+
+  it('falls back on questions about health-system cover, which the overview never mentions', () => {
+    expect(matcher.match('is imnovid available on the NHS').kind).to.equal('none');
+    expect(matcher.match('is it covered by insurance').kind).to.equal('none');
+  });
+
   it('answers whether children can take it from the overview (it is for adults), but not other questions about children', () => {
     expect(answered(matcher.match('can children take it'))).to.equal('what.overview');
     expect(answered(matcher.match('is it ok for my child to take'))).to.equal('what.overview');
