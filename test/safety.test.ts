@@ -328,6 +328,25 @@ describe('safety: misses found by the QA review', () => {
     for (const text of information) expect(gate.check(text), text).to.equal(undefined);
   });
 
+  it('an accidental cut that will not stop bleeding gets the bleeding reply; a stated intent stays self-harm', () => {
+    for (const text of [
+      "I cut myself and the bleeding won't stop",
+      "i cut myself shaving and it won't stop bleeding",
+      'i accidentally cut myself and it keeps bleeding',
+    ]) {
+      expect(gate.check(text)?.category, text).to.equal('collapse-bleeding');
+    }
+    for (const text of [
+      'i cut myself',
+      'i cut myself on purpose',
+      'i want to cut myself',
+      "i cut myself on purpose and the bleeding won't stop",
+      'i keep thinking about hurting myself',
+    ]) {
+      expect(gate.check(text)?.category, text).to.equal('self-harm');
+    }
+  });
+
   it('bleeding that is not heavy still gets a reply that covers it', () => {
     for (const text of ['bruising everywhere', "i've been bleeding from my gums a lot", 'blood in my pee']) {
       const hit = gate.check(text);
