@@ -16,31 +16,13 @@ import { createServer, listen } from '../server/app';
 import { APOLOGY, installErrorHandler } from '../bots/errorHandler';
 import { loadKnowledge } from '../knowledge/load';
 import kb from '../knowledge/kb.json';
+import { channelActivity as activity, TEST_USER_ID } from './activities';
 
 interface ReplyActivity {
   type: string;
   text?: string;
   attachments?: unknown[];
   suggestedActions?: { actions: { title: string; value: string }[] };
-}
-
-let counter = 0;
-
-/** An activity as a channel posts it; deliveryMode expectReplies returns the bot's replies in the body. */
-function activity(conversationId: string, fields: Record<string, unknown>): Record<string, unknown> {
-  counter += 1;
-  return {
-    type: 'message',
-    id: `act-${counter}`,
-    channelId: 'test',
-    serviceUrl: 'http://127.0.0.1:9/never-called',
-    deliveryMode: 'expectReplies',
-    conversation: { id: conversationId },
-    from: { id: 'user-secret-id-42', name: 'Patient' },
-    recipient: { id: 'bot', name: 'Imnovid info' },
-    timestamp: new Date().toISOString(),
-    ...fields,
-  };
 }
 
 async function closeApp(app: App): Promise<void> {
@@ -174,14 +156,7 @@ describe('HTTP server', () => {
   it('never logs message text or user ids, even at debug level', () => {
     expect(logLines.length).to.be.greaterThan(0);
     const all = logLines.join('\n');
-    for (const secret of [
-      'user-secret-id-42',
-      'Patient',
-      'Imnovid used for',
-      'dexamethasone',
-      'alcohol',
-      '😀',
-    ]) {
+    for (const secret of [TEST_USER_ID, 'Patient', 'Imnovid used for', 'dexamethasone', 'alcohol', '😀']) {
       expect(all, secret).not.to.include(secret);
     }
   });
@@ -271,7 +246,7 @@ describe('turn error handler', () => {
   }
 
   it('sends a trace and a polite message, logs no message text even at debug, and clears the state', async () => {
-    const privateKey = 'test/conversations/conv-error/users/user-secret-id-42/';
+    const privateKey = `test/conversations/conv-error/users/${TEST_USER_ID}/`;
     const { activities, lines, storage } = await failingTurn(
       (storage) => [new ConversationState(storage), new PrivateConversationState(storage)],
       {
@@ -286,7 +261,7 @@ describe('turn error handler', () => {
     expect(all).to.include('turn.error');
     expect(all).not.to.include('Alice');
     expect(all).not.to.include('boom');
-    expect(all).not.to.include('user-secret-id-42');
+    expect(all).not.to.include(TEST_USER_ID);
   });
 
   it('still apologises when clearing a state fails', async () => {

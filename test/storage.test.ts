@@ -14,6 +14,7 @@ import { listen } from '../server/app';
 import { createStorage, RenewingStorage } from '../server/storage';
 import kb from '../knowledge/kb.json';
 import flows from '../dialogs/flows.json';
+import { channelActivity } from './activities';
 
 // Azurite's published development account; not a secret.
 const DEV_ACCOUNT_KEY =
@@ -83,26 +84,12 @@ interface ReplyActivity {
   text?: string;
 }
 
-let counter = 0;
-
 /** Posts one message as a channel would and returns the bot's message replies (expectReplies). */
 async function say(base: string, conversationId: string, text: string): Promise<ReplyActivity[]> {
-  counter += 1;
   const res = await fetch(`${base}/api/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      type: 'message',
-      id: `storage-${counter}`,
-      channelId: 'test',
-      serviceUrl: 'http://127.0.0.1:9/never-called',
-      deliveryMode: 'expectReplies',
-      conversation: { id: conversationId },
-      from: { id: 'patient-7', name: 'Patient' },
-      recipient: { id: 'bot', name: 'Imnovid info' },
-      timestamp: new Date().toISOString(),
-      text,
-    }),
+    body: JSON.stringify(channelActivity(conversationId, { text })),
   });
   expect(res.status).to.equal(200);
   const body = (await res.json()) as { activities: ReplyActivity[] };
