@@ -24,6 +24,23 @@ export interface Config {
   leafletUrl: string;
   /** Log verbosity; message text and user ids are never logged whatever the level. */
   logLevel: 'error' | 'info' | 'debug';
+  /** Abuse limits of the HTTP surface shared by every route. */
+  http: {
+    /**
+     * Addresses of reverse proxies in front of this server. Only a request arriving from one of them has
+     * its X-Forwarded-For believed; everyone else is known by the socket's address.
+     */
+    trustedProxies: string[];
+    /**
+     * Per client address, on the public routes (local Direct Line, the Azure token exchange, and
+     * /api/messages in anonymous mode): requests per minute and the burst above that rate. 0 turns it off.
+     * Authenticated Bot Connector traffic is not limited by address: all of Teams arrives from a few.
+     */
+    messagesPerMinute: number;
+    messageBurst: number;
+    /** How long sending a reply to a channel's serviceUrl may take before the turn gives up (ms). */
+    replyTimeoutMs: number;
+  };
   directLine: {
     /** Azure Direct Line secret; when empty the page uses the built-in local Direct Line channel. */
     secret: string;
@@ -43,6 +60,11 @@ export interface Config {
      */
     startsPerMinute: number;
     startBurst: number;
+    /** Local channel: the share of maxConversations one client address may hold open. */
+    maxConversationsPerClient: number;
+    /** Local channel: open WebSocket streams per conversation and per client address. */
+    maxStreamsPerConversation: number;
+    maxStreamsPerClient: number;
   };
   /**
    * Conversation state. With a connection string, Azure Blob Storage (survives restarts, shared by several
@@ -51,6 +73,12 @@ export interface Config {
   storage: {
     connectionString: string;
     container: string;
+    /**
+     * Memory storage only: state of a conversation unused this long is dropped (0 keeps it), and at most
+     * this many conversations are kept, the least recently used dropped first.
+     */
+    memoryIdleMinutes: number;
+    memoryMaxConversations: number;
   };
   teams: {
     appId: string;
@@ -111,6 +139,12 @@ export function loadConfig(env: Env = process.env): Config {
       env.LEAFLET_URL?.trim() ||
       'https://www.ema.europa.eu/en/medicines/human/EPAR/imnovid-previously-pomalidomide-celgene',
     logLevel,
+    http: {
+      trustedProxies: listFrom(env, 'TRUSTED_PROXIES'),
+      messagesPerMinute: intFrom(env, 'MESSAGES_PER_MINUTE', 120),
+      messageBurst: intFrom(env, 'MESSAGE_BURST', 60),
+      replyTimeoutMs: intFrom(env, 'REPLY_TIMEOUT_MS', 5000),
+    },
     directLine: {
       secret: env.DIRECT_LINE_SECRET ?? '',
       endpoint: (env.DIRECT_LINE_ENDPOINT?.trim() || 'https://directline.botframework.com').replace(
@@ -124,10 +158,15 @@ export function loadConfig(env: Env = process.env): Config {
       maxActivitiesPerConversation: intFrom(env, 'DIRECT_LINE_MAX_ACTIVITIES', 500),
       startsPerMinute: intFrom(env, 'CONVERSATION_STARTS_PER_MINUTE', 10),
       startBurst: intFrom(env, 'CONVERSATION_START_BURST', 20),
+      maxConversationsPerClient: intFrom(env, 'DIRECT_LINE_MAX_CONVERSATIONS_PER_CLIENT', 50),
+      maxStreamsPerConversation: intFrom(env, 'DIRECT_LINE_MAX_STREAMS_PER_CONVERSATION', 4),
+      maxStreamsPerClient: intFrom(env, 'DIRECT_LINE_MAX_STREAMS_PER_CLIENT', 100),
     },
     storage: {
       connectionString: env.AZURE_STORAGE_CONNECTION_STRING?.trim() ?? '',
       container: containerFrom(env),
+      memoryIdleMinutes: intFrom(env, 'STATE_IDLE_MINUTES', 60),
+      memoryMaxConversations: intFrom(env, 'STATE_MAX_CONVERSATIONS', 20_000),
     },
     teams: {
       appId: env.TEAMS_APP_ID ?? '',

@@ -219,7 +219,7 @@ describe('conversation state storage', () => {
       const bad = 'DefaultEndpointsProtocol=ftp;AccountName=x;AccountKey=SECRETKEY';
       expect(() =>
         createStorage(
-          { connectionString: bad, container: 'bot-state' },
+          { ...loadConfig({}).storage, connectionString: bad },
           createLogger('error', () => {}),
         ),
       )

@@ -2,7 +2,7 @@
 import type * as restify from 'restify';
 import type { Config } from '../../config';
 import { checkOrigin, requestOrigin } from '../origin';
-import { limitStarts } from '../rateLimit';
+import { limitStarts } from '../../server/rateLimit';
 import { sendToBot, startWithBot, CHANNEL_ID, type BridgeContext } from './bridge';
 import {
   bearerToken,

@@ -5,7 +5,7 @@ import type * as restify from 'restify';
 import type { Config } from '../../config';
 import type { Logger } from '../../server/log';
 import { checkOrigin, trustedSelfOrigin } from '../origin';
-import { limitStarts } from '../rateLimit';
+import { limitStarts } from '../../server/rateLimit';
 import { azureDirectLineBase } from './security';
 
 export const TOKEN_PATH = '/api/directline/token';
