@@ -1,5 +1,6 @@
 // Wires config → storage → adapter → bot → server. Run directly to start listening.
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { HttpCloudAdapter } from './server/adapter';
 import type * as restify from 'restify';
 import { loadConfig, type Config } from './config';
 import { ImnovidBot } from './bots/imnovidBot';
@@ -12,7 +13,7 @@ import { loadKnowledge } from './knowledge/load';
 export interface App {
   config: Config;
   server: restify.Server;
-  adapter: CloudAdapter;
+  adapter: HttpCloudAdapter;
   bot: ImnovidBot;
   log: Logger;
 }
@@ -21,7 +22,7 @@ export function createApp(config: Config = loadConfig(), log: Logger = createLog
   const knowledge = loadKnowledge();
   // Build the auth options explicitly: passing all of process.env would leak unrelated settings into the SDK.
   const auth = new ConfigurationBotFrameworkAuthentication({ ...config.auth });
-  const adapter = new CloudAdapter(auth);
+  const adapter = new HttpCloudAdapter(auth);
   const storage = createStorage(config.storage, log);
   const bot = new ImnovidBot({ config, knowledge, storage, log });
   installErrorHandler(adapter, [bot.privateState], log);

@@ -1,12 +1,17 @@
 // The HTTP surface: restify server with the Bot Framework endpoint, health, and the web channels.
 import * as restify from 'restify';
-import type { ActivityHandler, CloudAdapter } from 'botbuilder';
+import type { Activity, ActivityHandler } from 'botbuilder';
+import type { AuthenticateRequestResult } from 'botframework-connector';
 import type { Config } from '../config';
 import type { Logger } from './log';
-import { mountDirectLine } from '../channels/directline';
+import { DIRECT_LINE_PREFIX, mountDirectLine } from '../channels/directline';
 import { mountWeb } from '../channels/web';
 import { activityProblem } from './activityCheck';
+import { jsonBodies, type BodyError } from './body';
+import { limitMessages } from './rateLimit';
 import { refuseServiceUrl } from './serviceUrlPolicy';
+import { restifyLogger } from './log';
+import type { HttpCloudAdapter } from './adapter';
 
 export interface KnowledgeInfo {
   documentId: string;
@@ -17,35 +22,88 @@ export interface KnowledgeInfo {
 
 export interface ServerDeps {
   config: Config;
-  adapter: CloudAdapter;
+  adapter: HttpCloudAdapter;
   bot: ActivityHandler;
   knowledge: KnowledgeInfo;
   log: Logger;
 }
 
-export function createServer(deps: ServerDeps): restify.Server {
-  const { adapter, bot, knowledge, log } = deps;
-  const server = restify.createServer({ name: 'imnovid-info-bot', handleUncaughtExceptions: false });
-  server.use(restify.plugins.queryParser());
-  // bodyParser answers malformed JSON with 400 before any handler runs.
-  server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
+/** A refused body in the error format of the route family it was sent to. */
+function sendBodyError(req: restify.Request, res: restify.Response, error: BodyError): void {
+  const body = req.getPath().startsWith(`${DIRECT_LINE_PREFIX}/`)
+    ? { error: { code: error.code, message: error.message } }
+    : { error: error.code, message: error.message };
+  res.send(error.status, body);
+}
 
-  server.post('/api/messages', async (req, res) => {
+/** The SDK's own fix-up of a parsed activity (CloudAdapter.process does this): wire dates become Dates. */
+function asActivity(body: Record<string, unknown>): Activity {
+  for (const field of ['timestamp', 'localTimestamp', 'expiration'] as const) {
+    const raw = body[field];
+    if (typeof raw === 'string') {
+      body[`raw${field[0].toUpperCase()}${field.slice(1)}`] = raw;
+      body[field] = new Date(raw);
+    }
+  }
+  return body as unknown as Activity;
+}
+
+export function createServer(deps: ServerDeps): restify.Server {
+  const { config, adapter, bot, knowledge, log } = deps;
+  const server = restify.createServer({
+    name: 'imnovid-info-bot',
+    handleUncaughtExceptions: false,
+    // restify logs whole requests (body, Authorization header) when it cannot format a response.
+    log: restifyLogger(log) as restify.ServerOptions['log'],
+  });
+  server.use(restify.plugins.queryParser());
+  server.use(jsonBodies(sendBodyError));
+
+  // Without an app id nothing authenticates the caller, so each client address gets a message budget.
+  // With one, the Bot Connector is authenticated and all of Teams arrives from a few addresses.
+  const anonymous = !config.auth.MicrosoftAppId;
+  const limitAnonymous: restify.RequestHandler = anonymous
+    ? limitMessages(server, config, (_req, res, _retryAfter, reason) => {
+        log.info('http.rate_limited', { route: 'messages' });
+        res.send(429, { error: 'TooManyRequests', message: reason });
+      })
+    : (_req, _res, next) => next();
+
+  server.post('/api/messages', limitAnonymous, async (req, res) => {
     const problem = activityProblem(req.body);
     if (problem) {
       res.send(400, { error: 'BadRequest', message: problem });
       return;
     }
-    if (refuseServiceUrl(req, res, deps.config, log)) return;
-    await adapter.process(req, res, (context) => bot.run(context));
+    if (refuseServiceUrl(req, res, config, log)) return;
+    const activity = asActivity(req.body as Record<string, unknown>);
+    let authenticated: AuthenticateRequestResult;
+    try {
+      authenticated = await adapter.authenticate(activity, req.headers.authorization ?? '');
+    } catch (err) {
+      // Any failure to validate a token (missing, forged, alg=none, HS256, expired) is the caller's: 401.
+      log.info('http.unauthorized', { name: (err as Error).name });
+      res.send(401, { error: 'Unauthorized', message: 'The request is not authenticated.' });
+      return;
+    }
+    try {
+      const invokeResponse = await adapter.runTurn(authenticated, activity, (context) => bot.run(context));
+      res.send(invokeResponse?.status ?? 200, invokeResponse?.body);
+    } catch (err) {
+      // The turn's own errors are handled by onTurnError; this is the adapter failing around it.
+      log.error('http.turn_failed', { name: (err as Error).name });
+      res.send(500, { error: 'InternalError', message: 'The bot could not handle this activity.' });
+    }
   });
 
-  mountDirectLine(server, { config: deps.config, log });
-  mountWeb(server, { config: deps.config, log });
+  mountDirectLine(server, { config, log });
+  mountWeb(server, { config, log });
 
-  server.get('/healthz', async (_req, res) => {
+  const health = async (_req: restify.Request, res: restify.Response): Promise<void> => {
     res.send(200, { status: 'ok', knowledgeBase: knowledge });
-  });
+  };
+  server.get('/healthz', health);
+  server.head('/healthz', health);
 
   server.on('restifyError', (req, _res, err, callback) => {
     log.info('http.error', {

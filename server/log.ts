@@ -26,3 +26,29 @@ export function createLogger(level: Config['logLevel'], sink: (line: string) => 
 
 /** A logger that drops everything: for tests and the console chat. */
 export const silentLogger: Logger = { error() {}, info() {}, debug() {} };
+
+/**
+ * What restify gets as its logger (it expects pino). restify's warnings carry the request, with its body
+ * and Authorization header, as fields: only its fixed message text is kept, as one JSON line of ours.
+ */
+export function restifyLogger(log: Logger): unknown {
+  const note =
+    (emit: Logger['info']) =>
+    (...args: unknown[]): void => {
+      const message = args.find((a): a is string => typeof a === 'string');
+      // Format strings ("Throttle(%s)") would be filled with request data: keep only plain messages.
+      emit('http.framework', message && !message.includes('%') ? { message } : undefined);
+    };
+  const logger = {
+    level: 'info',
+    // trace() and debug() with no arguments ask "is this level on?"; restify then builds request dumps.
+    trace: (): boolean => false,
+    debug: (): boolean => false,
+    info: note(log.debug),
+    warn: note(log.info),
+    error: note(log.error),
+    fatal: note(log.error),
+    child: () => logger,
+  };
+  return logger;
+}

@@ -1,14 +1,22 @@
 // Where conversation state lives: Azure Blob Storage when a connection string is configured (it survives
 // restarts and is shared by every instance), memory otherwise (one instance, lost on restart).
-import { MemoryStorage, type Storage, type StoreItems } from 'botbuilder';
+import { type Storage, type StoreItems } from 'botbuilder';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
+import { LRUCache } from 'lru-cache';
 import type { Config } from '../config';
 import type { Logger } from './log';
 
 export function createStorage(config: Config['storage'], log: Logger): Storage {
   if (config.connectionString === '') {
-    log.info('storage.ready', { kind: 'memory' });
-    return new MemoryStorage();
+    log.info('storage.ready', {
+      kind: 'memory',
+      idleMinutes: config.memoryIdleMinutes,
+      maxConversations: config.memoryMaxConversations,
+    });
+    return new BoundedMemoryStorage({
+      maxItems: config.memoryMaxConversations,
+      idleMs: config.memoryIdleMinutes * 60_000,
+    });
   }
   const make = (): Storage => new BlobsStorage(config.connectionString, config.container);
   try {
@@ -55,5 +63,67 @@ export class RenewingStorage implements Storage {
       if (this.inner === current) this.inner = this.make();
       throw err;
     }
+  }
+}
+
+export interface BoundedMemoryOptions {
+  /** Most items kept; the least recently used goes first. */
+  maxItems: number;
+  /** An item unused this long is gone (0: kept until pushed out by maxItems). */
+  idleMs: number;
+  /** Clock in ms (tests move it forward). */
+  now?: () => number;
+}
+
+interface Stored {
+  json: string;
+  eTag: string;
+}
+
+/**
+ * MemoryStorage with bounds: the SDK's keeps every key it was ever given, and the keys are the caller's
+ * conversation and user ids, so memory would grow with every new conversation for as long as the
+ * process lives. Same contract otherwise: items are copied in and out as JSON, and a write whose eTag
+ * is neither "*" nor the stored one is refused, as MemoryStorage does.
+ */
+export class BoundedMemoryStorage implements Storage {
+  private readonly items: LRUCache<string, Stored>;
+  private nextETag = 1;
+
+  constructor(options: BoundedMemoryOptions) {
+    this.items = new LRUCache<string, Stored>({
+      max: Math.max(1, options.maxItems),
+      ...(options.idleMs > 0 ? { ttl: options.idleMs, updateAgeOnGet: true } : {}),
+      // An injected clock is read every time: lru-cache otherwise reuses a reading for a timer tick.
+      ...(options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {}),
+    });
+  }
+
+  get size(): number {
+    return this.items.size;
+  }
+
+  async read(keys: string[]): Promise<StoreItems> {
+    const found: StoreItems = {};
+    for (const key of keys) {
+      const item = this.items.get(key);
+      if (item) found[key] = { ...JSON.parse(item.json), eTag: item.eTag };
+    }
+    return found;
+  }
+
+  async write(changes: StoreItems): Promise<void> {
+    for (const [key, value] of Object.entries(changes)) {
+      const { eTag, ...rest } = (value ?? {}) as { eTag?: string };
+      const old = this.items.get(key);
+      if (old && eTag && eTag !== '*' && eTag !== old.eTag) {
+        throw new Error(`Storage: error writing "${key}" due to eTag conflict.`);
+      }
+      this.items.set(key, { json: JSON.stringify(rest), eTag: String(this.nextETag++) });
+    }
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    for (const key of keys) this.items.delete(key);
   }
 }

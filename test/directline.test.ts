@@ -15,6 +15,7 @@ import type { Subscription } from 'rxjs/Subscription';
 import { loadConfig, type Config } from '../config';
 import { silentLogger, type Logger } from '../server/log';
 import { createServer, listen } from '../server/app';
+import { HttpCloudAdapter } from '../server/adapter';
 import { mountDirectLine, type DirectLineChannel, type WireActivity } from '../channels/directline';
 
 // DirectLineJS makes its requests with rxjs ajax over XMLHttpRequest and needs a global WebSocket.
@@ -85,7 +86,7 @@ async function startEcho(
 }
 
 async function startWithCreateServer(config: Config): Promise<Running> {
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  const adapter = new HttpCloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const knowledge = { documentId: 'test', lastUpdated: '2024-01-01', medicine: 'Imnovid', pairs: 0 };
   const server = createServer({ config, adapter, bot: new EchoBot(), knowledge, log: silentLogger });
   const port = await listen(server, 0);

@@ -2,7 +2,6 @@
 import { expect } from 'chai';
 import {
   ActivityHandler,
-  CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   ConversationState,
   MemoryStorage,
@@ -13,6 +12,7 @@ import { createApp, type App } from '../index';
 import { loadConfig } from '../config';
 import { createLogger } from '../server/log';
 import { createServer, listen } from '../server/app';
+import { HttpCloudAdapter } from '../server/adapter';
 import { APOLOGY, installErrorHandler } from '../bots/errorHandler';
 import { loadKnowledge } from '../knowledge/load';
 import kb from '../knowledge/kb.json';
@@ -219,7 +219,7 @@ describe('turn error handler', () => {
     const lines: string[] = [];
     const log = createLogger('debug', (line) => lines.push(line));
     const config = loadConfig({ LOG_LEVEL: 'debug' });
-    const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({ ...config.auth }));
+    const adapter = new HttpCloudAdapter(new ConfigurationBotFrameworkAuthentication({ ...config.auth }));
     const storage = new MemoryStorage();
     await storage.write(seed);
     installErrorHandler(adapter, states(storage), log);

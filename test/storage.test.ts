@@ -11,7 +11,7 @@ import { createApp, type App } from '../index';
 import { loadConfig } from '../config';
 import { createLogger } from '../server/log';
 import { listen } from '../server/app';
-import { createStorage, RenewingStorage } from '../server/storage';
+import { BoundedMemoryStorage, createStorage, RenewingStorage } from '../server/storage';
 import kb from '../knowledge/kb.json';
 import flows from '../dialogs/flows.json';
 import { channelActivity } from './activities';
@@ -186,12 +186,17 @@ describe('conversation state storage', () => {
     it('uses memory when no connection string is set, and says so', () => {
       const lines: string[] = [];
       const config = loadConfig({});
-      expect(config.storage).to.deep.equal({ connectionString: '', container: 'bot-state' });
+      expect(config.storage).to.deep.equal({
+        connectionString: '',
+        container: 'bot-state',
+        memoryIdleMinutes: 60,
+        memoryMaxConversations: 20_000,
+      });
       const storage = createStorage(
         config.storage,
         createLogger('info', (line) => lines.push(line)),
       );
-      expect(storage).to.be.instanceOf(MemoryStorage);
+      expect(storage).to.be.instanceOf(BoundedMemoryStorage);
       expect(lines).to.have.length(1);
       expect(JSON.parse(lines[0])).to.include({ level: 'info', event: 'storage.ready', kind: 'memory' });
     });
@@ -233,6 +238,50 @@ describe('conversation state storage', () => {
         expect(() => loadConfig({ AZURE_STORAGE_CONTAINER: name }), name).to.throw(/AZURE_STORAGE_CONTAINER/);
       }
       expect(loadConfig({ AZURE_STORAGE_CONTAINER: 'state-2' }).storage.container).to.equal('state-2');
+    });
+  });
+
+  describe('BoundedMemoryStorage', () => {
+    it('forgets state left idle longer than the limit, and keeps state in use', async () => {
+      let clock = 1_000_000;
+      const storage = new BoundedMemoryStorage({ maxItems: 100, idleMs: 60_000, now: () => clock });
+      await storage.write({ idle: { step: 1 }, busy: { step: 2 } });
+      clock += 40_000;
+      expect(Object.keys(await storage.read(['busy']))).to.deep.equal(['busy']);
+      clock += 40_000;
+      const read = await storage.read(['idle', 'busy']);
+      expect(Object.keys(read)).to.deep.equal(['busy']);
+      expect(read.busy).to.include({ step: 2 });
+    });
+
+    it('keeps at most maxItems, dropping the least recently used', async () => {
+      const storage = new BoundedMemoryStorage({ maxItems: 3, idleMs: 0 });
+      await storage.write({ a: { n: 1 }, b: { n: 2 }, c: { n: 3 } });
+      await storage.read(['a']);
+      await storage.write({ d: { n: 4 } });
+      expect(storage.size).to.equal(3);
+      expect(Object.keys(await storage.read(['a', 'b', 'c', 'd'])).sort()).to.deep.equal(['a', 'c', 'd']);
+    });
+
+    it('copies items in and out, and refuses a write with a stale eTag as MemoryStorage does', async () => {
+      const storage = new BoundedMemoryStorage({ maxItems: 10, idleMs: 0 });
+      const item = { list: [1] };
+      await storage.write({ k: item });
+      item.list.push(2);
+      const first = (await storage.read(['k'])).k as { list: number[]; eTag: string };
+      expect(first.list).to.deep.equal([1]);
+      await storage.write({ k: { ...first, list: [3] } });
+      let refused: unknown;
+      try {
+        await storage.write({ k: { ...first, list: [4] } });
+      } catch (err) {
+        refused = err;
+      }
+      expect(refused).to.be.instanceOf(Error);
+      await storage.write({ k: { list: [5], eTag: '*' } });
+      expect(((await storage.read(['k'])).k as { list: number[] }).list).to.deep.equal([5]);
+      await storage.delete(['k']);
+      expect(await storage.read(['k'])).to.deep.equal({});
     });
   });
 
