@@ -22,7 +22,7 @@ export function createApp(config: Config = loadConfig(), log: Logger = createLog
   const knowledge = loadKnowledge();
   // Build the auth options explicitly: passing all of process.env would leak unrelated settings into the SDK.
   const auth = new ConfigurationBotFrameworkAuthentication({ ...config.auth });
-  const adapter = new HttpCloudAdapter(auth);
+  const adapter = new HttpCloudAdapter(auth, config.http.replyTimeoutMs);
   const storage = createStorage(config.storage, log);
   const bot = new ImnovidBot({ config, knowledge, storage, log });
   installErrorHandler(adapter, [bot.privateState], log);

@@ -46,12 +46,19 @@ function headerProblem(req: restify.Request): BodyError | undefined {
   if (encoding !== 'identity') {
     return new BodyError(415, 'UnsupportedEncoding', 'Compressed request bodies are not accepted.');
   }
+  const declared = req.headers['content-type'];
+  if (declared !== undefined && declared.trim() !== '') {
+    const problem = typeProblem(declared);
+    if (problem) return problem;
+  }
   const length = Number(req.headers['content-length'] ?? 0);
   if (length > MAX_BODY_BYTES) {
     return new BodyError(413, 'PayloadTooLarge', `The request body is over ${MAX_BODY_BYTES} bytes.`);
   }
-  const declared = req.headers['content-type'];
-  if (declared === undefined || declared.trim() === '') return undefined;
+  return undefined;
+}
+
+function typeProblem(declared: string): BodyError | undefined {
   let type: string;
   try {
     type = contentType.parse(declared).type;
@@ -64,10 +71,11 @@ function headerProblem(req: restify.Request): BodyError | undefined {
   return undefined;
 }
 
-/** Reads and parses the JSON body; undefined for an empty one. Throws BodyError for what it refuses. */
+/**
+ * Reads and parses a JSON body whose headers passed; undefined for an empty one. Throws BodyError for
+ * what it refuses.
+ */
 export async function readJson(req: restify.Request): Promise<unknown> {
-  const problem = headerProblem(req);
-  if (problem) throw problem;
   let text: string;
   try {
     // raw-body stops reading at the limit, whatever Content-Length said (chunked bodies have none).
@@ -90,26 +98,45 @@ export async function readJson(req: restify.Request): Promise<unknown> {
   }
 }
 
+/** Resolves once the rest of the request body has been read and thrown away. */
+function discardRest(req: restify.Request): Promise<void> {
+  if (req.complete) return Promise.resolve();
+  return new Promise((resolve) => {
+    req.once('end', resolve);
+    req.once('close', resolve);
+    req.once('error', resolve);
+    req.resume();
+  });
+}
+
 /**
- * Route middleware: parses JSON into req.body, or answers the refusal (in the route family's error
- * format) and closes the connection, since an unread body may still be arriving.
+ * Route middleware: parses JSON into req.body, or answers the refusal in the route family's error
+ * format. A body refused part-way is read to its end (and thrown away) before the answer: Node closes a
+ * connection whose request is unfinished, and a client still sending then gets a reset instead of the
+ * answer. Nothing is kept meanwhile, and Node's request timeout bounds a body that never ends. A body
+ * refused on its headers alone is answered at once; Node discards it after the answer.
  */
 export function jsonBodies(
   send: (req: restify.Request, res: restify.Response, error: BodyError) => void,
 ): restify.RequestHandler {
   return (req, res, next) => {
     if (BODILESS.has(req.method ?? '')) return next();
+    const problem = headerProblem(req);
+    if (problem) {
+      send(req, res, problem);
+      return next(false);
+    }
     readJson(req).then(
       (body) => {
         req.body = body;
         next();
       },
-      (err: unknown) => {
+      async (err: unknown) => {
         const error =
           err instanceof BodyError
             ? err
             : new BodyError(400, 'BadRequest', 'The request body could not be read.');
-        res.header('Connection', 'close');
+        await discardRest(req);
         send(req, res, error);
         next(false);
       },
