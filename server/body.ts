@@ -75,7 +75,7 @@ function typeProblem(declared: string): BodyError | undefined {
  * Reads and parses a JSON body whose headers passed; undefined for an empty one. Throws BodyError for
  * what it refuses.
  */
-export async function readJson(req: restify.Request): Promise<unknown> {
+async function readJson(req: restify.Request): Promise<unknown> {
   let text: string;
   try {
     // raw-body stops reading at the limit, whatever Content-Length said (chunked bodies have none).
@@ -111,10 +111,9 @@ function discardRest(req: restify.Request): Promise<void> {
 
 /**
  * Route middleware: parses JSON into req.body, or answers the refusal in the route family's error
- * format. A body refused part-way is read to its end (and thrown away) before the answer: Node closes a
+ * format. A refused body is read to its end (and thrown away) before the answer: Node closes a
  * connection whose request is unfinished, and a client still sending then gets a reset instead of the
- * answer. Nothing is kept meanwhile, and Node's request timeout bounds a body that never ends. A body
- * refused on its headers alone is answered at once; Node discards it after the answer.
+ * answer. Nothing is kept meanwhile, and Node's request timeout bounds a body that never ends.
  */
 export function jsonBodies(
   send: (req: restify.Request, res: restify.Response, error: BodyError) => void,
@@ -122,11 +121,7 @@ export function jsonBodies(
   return (req, res, next) => {
     if (BODILESS.has(req.method ?? '')) return next();
     const problem = headerProblem(req);
-    if (problem) {
-      send(req, res, problem);
-      return next(false);
-    }
-    readJson(req).then(
+    (problem ? Promise.reject(problem) : readJson(req)).then(
       (body) => {
         req.body = body;
         next();
