@@ -2,6 +2,7 @@
 import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { HttpCloudAdapter } from './server/adapter';
 import type * as restify from 'restify';
+import type { Storage } from 'botbuilder';
 import { loadConfig, type Config } from './config';
 import { ImnovidBot } from './bots/imnovidBot';
 import { createServer, listen } from './server/app';
@@ -15,6 +16,7 @@ export interface App {
   server: restify.Server;
   adapter: HttpCloudAdapter;
   bot: ImnovidBot;
+  storage: Storage;
   log: Logger;
 }
 
@@ -27,7 +29,7 @@ export function createApp(config: Config = loadConfig(), log: Logger = createLog
   const bot = new ImnovidBot({ config, knowledge, storage, log });
   installErrorHandler(adapter, [bot.privateState], log);
   const server = createServer({ config, adapter, bot, knowledge: knowledge.info, log });
-  return { config, server, adapter, bot, log };
+  return { config, server, adapter, bot, storage, log };
 }
 
 if (require.main === module) {
