@@ -25,6 +25,8 @@ export interface DirectLineDeps {
   maxActivitiesPerConversation?: number;
   /** How long one delivery to the bot may take (ms). */
   deliveryTimeoutMs?: number;
+  /** How often open streams are pinged; a stream that missed the previous ping is closed (ms). */
+  pingIntervalMs?: number;
 }
 
 export interface DirectLineChannel {
