@@ -21,8 +21,8 @@ export type Json = Record<string, unknown>;
 export class EchoBot extends ActivityHandler {
   /** The type of every activity the bot received, in order. */
   readonly received: string[] = [];
-  /** When set, each message waits for it before the bot answers (a slow bot). */
-  hold: Promise<void> | undefined;
+  private held: Promise<void> | undefined;
+  private release: () => void = () => {};
 
   constructor() {
     super();
@@ -37,11 +37,21 @@ export class EchoBot extends ActivityHandler {
       await next();
     });
     this.onMessage(async (context: TurnContext, next) => {
-      if (this.hold) await this.hold;
+      if (this.held) await this.held;
       await context.sendActivity({ type: 'typing' });
       await context.sendActivity(`echo: ${context.activity.text}`);
       await next();
     });
+  }
+
+  /** Makes the bot slow: messages wait, unanswered, until resume(). */
+  pause(): void {
+    this.held ??= new Promise<void>((resolve) => (this.release = resolve));
+  }
+
+  resume(): void {
+    this.release();
+    this.held = undefined;
   }
 }
 
@@ -105,7 +115,7 @@ export async function startEcho(
   const port = await listen(server, 0);
   cleanups.push(async () => {
     // Let the bot finish its turns (e.g. a welcome still on its way) before the server goes.
-    bot.hold = undefined;
+    bot.resume();
     await channel?.settled();
     await closeServer(server);
   });

@@ -1,11 +1,12 @@
 // A local Direct Line 3.0 channel on the bot's own server, so Web Chat works with no cloud account.
 // It feeds the bot through the server's /api/messages like any channel and takes the bot's replies on
 // Bot Connector routes, which only works while the bot runs in anonymous mode (no MicrosoftAppId).
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type * as restify from 'restify';
 import type { Config } from '../../config';
 import type { Logger } from '../../server/log';
-import { mountConnectorRoutes } from './bridge';
+import { isOwnDelivery, mountConnectorRoutes } from './bridge';
 import { mountClientRoutes, type RoutesContext } from './routes';
 import { createStreamSockets } from './socket';
 import { ConversationStore, randomId, type Account } from './store';
@@ -35,6 +36,12 @@ export interface DirectLineChannel {
   closeStreams(conversationId?: string): number;
   /** Resolves once every delivery to the bot queued so far has finished (the bot has replied). */
   settled(): Promise<void>;
+  /**
+   * Whether a request to /api/messages is this channel's own delivery of a user's activity. Those come
+   * from loopback for every user of the channel, so per-address limits must not count them (the
+   * channel already limited the client that posted).
+   */
+  isOwnDelivery(req: IncomingMessage): boolean;
   /** Stops the eviction timer, ends all streams and forgets all conversations. */
   close(): void;
 }
@@ -72,6 +79,7 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineDeps): D
     maxConversations: deps.maxConversations ?? config.directLine.maxConversations,
     maxActivitiesPerConversation:
       deps.maxActivitiesPerConversation ?? config.directLine.maxActivitiesPerConversation,
+    maxConversationsPerClient: config.directLine.maxConversationsPerClient,
   });
   const ctx: RoutesContext = {
     config,
@@ -118,9 +126,16 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineDeps): D
     idleMinutes: config.directLine.idleMinutes,
     maxConversations: store.maxConversations,
     maxActivitiesPerConversation: store.maxActivities,
+    maxConversationsPerClient: store.maxPerClient,
   });
   const settled = async (): Promise<void> => {
     while (ctx.pending.size > 0) await Promise.all([...ctx.pending]);
   };
-  return { store, closeStreams: streams.closeStreams, settled, close };
+  return {
+    store,
+    closeStreams: streams.closeStreams,
+    settled,
+    close,
+    isOwnDelivery: (req) => isOwnDelivery(ctx, req),
+  };
 }
