@@ -46,6 +46,9 @@ export interface DirectLineChannel {
   close(): void;
 }
 
+/** Servers ping their streams this often by default (ms); a stream silent for two periods is dropped. */
+const DEFAULT_PING_INTERVAL_MS = 30_000;
+
 const DEFAULT_BOT: Account = { id: 'imnovid-info-bot', name: 'Imnovid information', role: 'bot' };
 
 /** http://127.0.0.1:PORT (or the specific address the server is bound to) while the server listens. */
@@ -95,7 +98,13 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineDeps): D
   mountConnectorRoutes(server, ctx);
 
   const http = server.server;
-  const streams = createStreamSockets(store, log, () => {
+  const limits = {
+    perConversation: config.directLine.maxStreamsPerConversation,
+    perClient: config.directLine.maxStreamsPerClient,
+    pingIntervalMs: deps.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
+    trustedProxies: config.http.trustedProxies,
+  };
+  const streams = createStreamSockets(store, log, limits, () => {
     // restify itself always listens (it re-emits the event); anyone beyond it and us handles upgrades too.
     return http.listenerCount('upgrade') > 2 || server.listenerCount('upgrade') > 0;
   });
@@ -127,6 +136,8 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineDeps): D
     maxConversations: store.maxConversations,
     maxActivitiesPerConversation: store.maxActivities,
     maxConversationsPerClient: store.maxPerClient,
+    maxStreamsPerConversation: limits.perConversation,
+    maxStreamsPerClient: limits.perClient,
   });
   const settled = async (): Promise<void> => {
     while (ctx.pending.size > 0) await Promise.all([...ctx.pending]);

@@ -2,15 +2,18 @@
 // posts and typing, a slow bot, client-chosen delivery modes, bad Host headers, stream and token abuse.
 // Every case asserts the bound that holds and that the server still answers, never how long anything took.
 import { expect } from 'chai';
+import WebSocket from 'ws';
 import {
   activities,
   cleanUp,
   http,
   openStream,
+  postMessage,
   rawRequest,
   startConversation,
   startEcho,
   testConfig,
+  waitFor,
   waitForTexts,
   type Json,
   type Running,
@@ -198,6 +201,76 @@ describe('local Direct Line channel under abuse', function () {
       clock += 6 * 60_000;
       await startConversation(run.base);
       await healthy(run);
+    });
+  });
+
+  describe('streams', () => {
+    it('limits open streams per conversation and per client address with 429', async () => {
+      const config = testConfig({ maxStreamsPerConversation: 2, maxStreamsPerClient: 3 });
+      const run = await startEcho({ config });
+      const a = await startConversation(run.base);
+      const b = await startConversation(run.base);
+
+      const first = await openStream(streamUrlFor(run, a));
+      expect(await tryStream(streamUrlFor(run, a))).to.equal('open');
+      expect(await tryStream(streamUrlFor(run, a)), 'third on one conversation').to.equal('status 429');
+      expect(await tryStream(streamUrlFor(run, b))).to.equal('open');
+      expect(await tryStream(streamUrlFor(run, b)), 'fourth from one address').to.equal('status 429');
+      expect(await tryStream(streamUrlFor(run, b), '127.0.0.2'), 'another address').to.equal('open');
+
+      // A closed stream frees its places.
+      first.ws.close();
+      await first.closed;
+      // The server learns of the close a moment after the client.
+      let reopened = 'not tried';
+      for (let i = 0; i < 50 && reopened !== 'open'; i += 1) reopened = await tryStream(streamUrlFor(run, a));
+      expect(reopened).to.equal('open');
+      await healthy(run);
+    });
+
+    it('holds the per-conversation bound when many upgrades arrive at once on one token', async () => {
+      const run = await startEcho();
+      const a = await startConversation(run.base);
+      const outcomes = await Promise.all(Array.from({ length: 60 }, () => tryStream(streamUrlFor(run, a))));
+      expect(outcomes.filter((o) => o === 'open')).to.have.length(4);
+      expect(outcomes.filter((o) => o === 'status 429')).to.have.length(56);
+      await healthy(run);
+    });
+
+    it('closes a stream whose client stopped answering pings, and keeps the ones that answer', async () => {
+      const run = await startEcho({ pingIntervalMs: 50 });
+      const started = await startConversation(run.base);
+      const gone = await openStream(streamUrlFor(run, started), { autoPong: false });
+      const alive = await openStream(streamUrlFor(run, started));
+      expect(await gone.closed).to.be.a('number');
+      // The answering stream outlived several sweeps.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(alive.ws.readyState).to.equal(WebSocket.OPEN);
+    });
+
+    it('closes a stream when its token expires; the client reconnects with its refreshed token', async () => {
+      let clock = Date.now();
+      const config = testConfig({ tokenTtlSeconds: 60 });
+      const run = await startEcho({ config, now: () => clock, pingIntervalMs: 50 });
+      const started = await startConversation(run.base);
+      const stream = await openStream(started.streamUrl);
+      clock += 50_000;
+      const refreshed = await http(run.base, 'POST', `${DL}/tokens/refresh`, { token: started.token });
+      expect(refreshed.status).to.equal(200);
+      const token = refreshed.body.token as string;
+
+      clock += 11_000; // the first token's hour has come
+      expect(await stream.closed).to.be.a('number');
+      const reconnect = await http(run.base, 'GET', `${DL}/conversations/${started.conversationId}`, {
+        token,
+      });
+      expect(reconnect.status).to.equal(200);
+      const again = await openStream(reconnect.body.streamUrl as string);
+      await postMessage(run.base, { ...started, token }, 'back');
+      await waitFor(
+        () => again.frames.some((f) => (f.activities as Json[]).some((x) => x.text === 'echo: back')),
+        'the reply on the new stream',
+      );
     });
   });
 
