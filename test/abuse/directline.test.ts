@@ -198,6 +198,8 @@ describe('local Direct Line channel under abuse', function () {
       const other = await rawRequest(run.port, 'POST', `${DL}/conversations`, {}, '127.0.0.2');
       expect(other.status).to.equal(201);
 
+      // The welcomes are sent before their conversations go idle.
+      await run.channel!.settled();
       clock += 6 * 60_000;
       await startConversation(run.base);
       await healthy(run);
