@@ -1,245 +1,48 @@
 // The local Direct Line 3.0 channel, driven by botframework-directlinejs itself (polling and WebSocket)
 // and by plain HTTP and WebSocket requests for the protocol's edges.
 import { expect } from 'chai';
-import { request, type IncomingHttpHeaders } from 'node:http';
 import * as restify from 'restify';
 import WebSocket from 'ws';
-import {
-  ActivityHandler,
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  type TurnContext,
-} from 'botbuilder';
 import { DirectLine, ConnectionStatus, type Activity as DlActivity } from 'botframework-directlinejs';
 import type { Subscription } from 'rxjs/Subscription';
-import { loadConfig, type Config } from '../config';
+import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { type Config } from '../config';
 import { silentLogger, type Logger } from '../server/log';
 import { createServer, listen } from '../server/app';
 import { HttpCloudAdapter } from '../server/adapter';
-import { mountDirectLine, type DirectLineChannel, type WireActivity } from '../channels/directline';
+import { mountDirectLine, type WireActivity } from '../channels/directline';
+import {
+  EchoBot,
+  activities,
+  afterThisTest,
+  cleanUp,
+  closeServer,
+  http,
+  openStream,
+  postMessage,
+  rawRequest,
+  startConversation,
+  startEcho,
+  testConfig,
+  waitFor,
+  waitForTexts,
+  type Json,
+  type Running,
+  type Started,
+} from './directlineServer';
 
 // DirectLineJS makes its requests with rxjs ajax over XMLHttpRequest and needs a global WebSocket.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const XMLHttpRequestForNode = require('xhr2') as unknown;
 
-type Json = Record<string, unknown>;
-
-class EchoBot extends ActivityHandler {
-  constructor() {
-    super();
-    this.onMembersAdded(async (context, next) => {
-      for (const member of context.activity.membersAdded ?? []) {
-        if (member.id !== context.activity.recipient.id) await context.sendActivity('welcome');
-      }
-      await next();
-    });
-    this.onMessage(async (context: TurnContext, next) => {
-      await context.sendActivity({ type: 'typing' });
-      await context.sendActivity(`echo: ${context.activity.text}`);
-      await next();
-    });
-  }
-}
-
-function testConfig(overrides: Partial<Config['directLine']> = {}, env: Record<string, string> = {}): Config {
-  const config = loadConfig({ LOG_LEVEL: 'error', ...env });
-  return { ...config, directLine: { ...config.directLine, ...overrides } };
-}
-
-interface Running {
-  base: string;
-  port: number;
-  server: restify.Server;
-  channel: DirectLineChannel | undefined;
-}
-
-const cleanups: Array<() => void | Promise<void>> = [];
-
-function closeServer(server: restify.Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.server.listening) return resolve();
-    server.close(() => resolve());
-  });
-}
-
-/** A server like createServer's, with the echo bot and the channel mounted with a controllable clock. */
-async function startEcho(
-  options: { config?: Config; now?: () => number; log?: Logger } = {},
-): Promise<Running> {
-  const config = options.config ?? testConfig();
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-  const bot = new EchoBot();
-  const server = restify.createServer({ handleUncaughtExceptions: false });
-  server.use(restify.plugins.queryParser());
-  server.use(restify.plugins.bodyParser({ mapParams: false }));
-  server.post('/api/messages', async (req, res) => {
-    await adapter.process(req, res, (context) => bot.run(context));
-  });
-  const channel = mountDirectLine(server, { config, log: options.log ?? silentLogger, now: options.now });
-  const port = await listen(server, 0);
-  cleanups.push(async () => {
-    // Let the bot finish its turns (e.g. a welcome still on its way) before the server goes.
-    await channel?.settled();
-    await closeServer(server);
-  });
-  return { base: `http://127.0.0.1:${port}`, port, server, channel };
-}
-
 async function startWithCreateServer(config: Config): Promise<Running> {
   const adapter = new HttpCloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const knowledge = { documentId: 'test', lastUpdated: '2024-01-01', medicine: 'Imnovid', pairs: 0 };
-  const server = createServer({ config, adapter, bot: new EchoBot(), knowledge, log: silentLogger });
+  const bot = new EchoBot();
+  const server = createServer({ config, adapter, bot, knowledge, log: silentLogger });
   const port = await listen(server, 0);
-  cleanups.push(() => closeServer(server));
-  return { base: `http://127.0.0.1:${port}`, port, server, channel: undefined };
-}
-
-async function waitFor<T>(probe: () => T | undefined | false, what: string, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-async function http(
-  base: string,
-  method: string,
-  path: string,
-  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<{ status: number; body: Json; headers: Headers }> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token) headers.Authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Json) : {}, headers: response.headers };
-}
-
-/**
- * A request through node:http, which (unlike fetch) lets a test choose the Host header and the client
- * address (another loopback address: 127.0.0.2 reaches the same server as a different client).
- */
-function rawRequest(
-  port: number,
-  method: string,
-  path: string,
-  headers: Record<string, string>,
-  localAddress?: string,
-): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path,
-        headers: { 'Content-Type': 'application/json', ...headers },
-        localAddress,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString(),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(method === 'POST' ? '{}' : undefined);
-  });
-}
-
-interface Started {
-  conversationId: string;
-  token: string;
-  expires_in: number;
-  streamUrl: string;
-}
-
-async function startConversation(base: string, body: unknown = {}): Promise<Started> {
-  const response = await http(base, 'POST', '/v3/directline/conversations', { body });
-  expect(response.status).to.equal(201);
-  return response.body as unknown as Started;
-}
-
-async function activities(
-  base: string,
-  started: Started,
-  watermark = '',
-): Promise<{ activities: WireActivity[]; watermark: string }> {
-  const response = await http(
-    base,
-    'GET',
-    `/v3/directline/conversations/${started.conversationId}/activities?watermark=${watermark}`,
-    { token: started.token },
-  );
-  expect(response.status).to.equal(200);
-  return response.body as unknown as { activities: WireActivity[]; watermark: string };
-}
-
-async function postMessage(base: string, started: Started, text: string): Promise<string> {
-  const response = await http(
-    base,
-    'POST',
-    `/v3/directline/conversations/${started.conversationId}/activities`,
-    {
-      token: started.token,
-      body: {
-        type: 'message',
-        from: { id: 'ignored', role: 'user' },
-        text,
-        channelData: { clientActivityID: text },
-      },
-    },
-  );
-  expect(response.status).to.equal(200);
-  return response.body.id as string;
-}
-
-async function waitForTexts(base: string, started: Started, texts: string[]): Promise<WireActivity[]> {
-  let log: WireActivity[] = [];
-  const deadline = Date.now() + 8000;
-  for (;;) {
-    log = (await activities(base, started)).activities;
-    const seen = log.map((a) => a.text);
-    if (texts.every((t) => seen.includes(t))) return log;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${texts.join(', ')}; saw ${seen.join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-/** Opens a raw stream socket and records its frames; resolves once open (or rejects with the HTTP status). */
-function openStream(url: string): Promise<{ ws: WebSocket; frames: Json[]; raw: string[] }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    const frames: Json[] = [];
-    const raw: string[] = [];
-    ws.on('message', (data) => {
-      raw.push(data.toString());
-      frames.push(JSON.parse(data.toString()) as Json);
-    });
-    ws.once('open', () => {
-      cleanups.push(() => ws.terminate());
-      resolve({ ws, frames, raw });
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      reject(new Error(`status ${res.statusCode}`));
-      ws.terminate();
-    });
-    ws.once('error', reject);
-  });
+  afterThisTest(() => closeServer(server));
+  return { base: `http://127.0.0.1:${port}`, port, server, channel: undefined, bot };
 }
 
 interface Client {
@@ -263,7 +66,7 @@ function connectClient(base: string, webSocket: boolean): Client {
     next: (a) => received.push(a),
     error: () => {},
   });
-  cleanups.push(() => {
+  afterThisTest(() => {
     subscription.unsubscribe();
     dl.end();
   });
@@ -294,9 +97,7 @@ describe('local Direct Line channel', function () {
     (globalThis as Json).WebSocket = savedWebSocket;
   });
 
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  afterEach(cleanUp);
 
   describe('with botframework-directlinejs', () => {
     for (const webSocket of [false, true]) {
@@ -814,7 +615,7 @@ describe('local Direct Line channel', function () {
       expect(mountDirectLine(server, { config, log })).to.equal(undefined);
       expect(events).to.deep.equal(['directline.local_disabled']);
       const port = await listen(server, 0);
-      cleanups.push(() => closeServer(server));
+      afterThisTest(() => closeServer(server));
       const response = await http(`http://127.0.0.1:${port}`, 'POST', '/v3/directline/conversations', {
         body: {},
       });

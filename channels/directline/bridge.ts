@@ -2,6 +2,7 @@
 // /api/messages (the same CloudAdapter pipeline as every channel), and the bot's replies come back
 // through the Bot Connector routes below, reached at a per-process secret service URL.
 import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type * as restify from 'restify';
 import type { Logger } from '../../server/log';
 import type { Account, Conversation, ConversationStore, WireActivity } from './store';
@@ -26,6 +27,51 @@ export interface BridgeContext {
 
 export const CONNECTOR_PREFIX = '/v3/directline/connector';
 
+/**
+ * Deliveries to the bot one conversation may have queued or under way. They run one at a time, so a
+ * client posting faster than the bot answers would otherwise grow the queue (and memory) without end.
+ */
+export const MAX_WAITING_DELIVERIES = 10;
+
+/** Marks the channel's own requests to /api/messages; its value is the private connector key. */
+export const DELIVERY_HEADER = 'x-local-directline-delivery';
+
+/** The error format of Direct Line and the Bot Connector: `{ error: { code, message } }`. */
+export function sendError(res: restify.Response, status: number, code: string, message: string): void {
+  res.send(status, { error: { code, message } });
+}
+
+/**
+ * Records an activity in its conversation (see ConversationStore.add), or answers 429 and returns
+ * undefined when the conversation is full.
+ */
+export function record(
+  ctx: BridgeContext,
+  conversation: Conversation,
+  activity: WireActivity,
+  sender: 'user' | 'bot',
+  res: restify.Response,
+): WireActivity | undefined {
+  try {
+    return ctx.store.add(conversation, activity, sender);
+  } catch (err) {
+    if (!(err instanceof StoreFullError)) throw err;
+    sendError(res, 429, 'TooManyActivities', 'The conversation holds too many activities');
+    return undefined;
+  }
+}
+
+/** Whether the conversation may queue one more delivery to the bot. */
+export function canDeliver(conversation: Conversation): boolean {
+  return conversation.deliveries < MAX_WAITING_DELIVERIES;
+}
+
+/** Whether a request to /api/messages is one of this channel's deliveries (not a client's). */
+export function isOwnDelivery(ctx: BridgeContext, req: IncomingMessage): boolean {
+  const given = req.headers[DELIVERY_HEADER];
+  return typeof given === 'string' && sameKey(given, ctx.connectorKey);
+}
+
 export function serviceUrl(ctx: BridgeContext, base: string): string {
   return `${base}${CONNECTOR_PREFIX}/${ctx.connectorKey}`;
 }
@@ -35,10 +81,14 @@ export function serviceUrl(ctx: BridgeContext, base: string): string {
  * sees them in the order the user sent them; a failed delivery is logged and does not block later ones.
  */
 export function sendToBot(ctx: BridgeContext, conversation: Conversation, activity: WireActivity): void {
+  conversation.deliveries += 1;
   const delivery = conversation.queue.then(() => deliver(ctx, conversation, activity));
   conversation.queue = delivery;
   ctx.pending.add(delivery);
-  void delivery.finally(() => ctx.pending.delete(delivery));
+  void delivery.finally(() => {
+    conversation.deliveries -= 1;
+    ctx.pending.delete(delivery);
+  });
 }
 
 /** Tells the bot that the bot and the user joined, so it can greet the user. */
@@ -73,7 +123,7 @@ async function deliver(
   try {
     const response = await fetch(`${base}/api/messages`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', [DELIVERY_HEADER]: ctx.connectorKey },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(ctx.deliveryTimeoutMs),
     });
@@ -92,10 +142,6 @@ function sameKey(given: string | undefined, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function connectorError(res: restify.Response, status: number, code: string, message: string): void {
-  res.send(status, { error: { code, message } });
-}
-
 /** The Bot Connector endpoints the CloudAdapter calls for replies, under the private service URL. */
 export function mountConnectorRoutes(server: restify.Server, ctx: BridgeContext): void {
   const base = `${CONNECTOR_PREFIX}/:key/v3/conversations/:conversationId`;
@@ -105,7 +151,7 @@ export function mountConnectorRoutes(server: restify.Server, ctx: BridgeContext)
     const conversation = sameKey(req.params.key, ctx.connectorKey)
       ? ctx.store.find(String(req.params.conversationId))
       : undefined;
-    if (!conversation) connectorError(res, 404, 'ConversationNotFound', 'Conversation not found');
+    if (!conversation) sendError(res, 404, 'ConversationNotFound', 'Conversation not found');
     return conversation;
   };
 
@@ -114,7 +160,7 @@ export function mountConnectorRoutes(server: restify.Server, ctx: BridgeContext)
     if (!conversation) return;
     const body: unknown = req.body;
     if (!body || typeof body !== 'object' || typeof (body as WireActivity).type !== 'string') {
-      connectorError(res, 400, 'BadArgument', 'An activity with a type is required');
+      sendError(res, 400, 'BadArgument', 'An activity with a type is required');
       return;
     }
     const { serviceUrl: _serviceUrl, id: _id, timestamp: _timestamp, ...reply } = body as WireActivity;
@@ -125,16 +171,8 @@ export function mountConnectorRoutes(server: restify.Server, ctx: BridgeContext)
       recipient: conversation.user,
     };
     if (req.params.activityId && !activity.replyToId) activity.replyToId = String(req.params.activityId);
-    try {
-      const stored =
-        activity.type === 'typing'
-          ? ctx.store.pushTransient(conversation, activity)
-          : ctx.store.append(conversation, activity);
-      res.send(200, { id: stored.id });
-    } catch (err) {
-      if (!(err instanceof StoreFullError)) throw err;
-      connectorError(res, 429, 'TooManyActivities', 'The conversation holds too many activities');
-    }
+    const stored = record(ctx, conversation, activity, 'bot', res);
+    if (stored) res.send(200, { id: stored.id });
   };
 
   server.post(`${base}/activities`, receiveReply);
@@ -143,7 +181,7 @@ export function mountConnectorRoutes(server: restify.Server, ctx: BridgeContext)
   // Direct Line clients cannot update or delete activities already shown, so neither can the bot here.
   const notSupported = async (req: restify.Request, res: restify.Response): Promise<void> => {
     if (!conversationFor(req, res)) return;
-    connectorError(res, 405, 'MethodNotAllowed', 'Updating and deleting activities is not supported');
+    sendError(res, 405, 'MethodNotAllowed', 'Updating and deleting activities is not supported');
   };
   server.put(`${base}/activities/:activityId`, notSupported);
   server.del(`${base}/activities/:activityId`, notSupported);

@@ -1,11 +1,12 @@
 // A local Direct Line 3.0 channel on the bot's own server, so Web Chat works with no cloud account.
 // It feeds the bot through the server's /api/messages like any channel and takes the bot's replies on
 // Bot Connector routes, which only works while the bot runs in anonymous mode (no MicrosoftAppId).
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type * as restify from 'restify';
 import type { Config } from '../../config';
 import type { Logger } from '../../server/log';
-import { mountConnectorRoutes } from './bridge';
+import { isOwnDelivery, mountConnectorRoutes } from './bridge';
 import { mountClientRoutes, type RoutesContext } from './routes';
 import { createStreamSockets } from './socket';
 import { ConversationStore, randomId, type Account } from './store';
@@ -25,6 +26,8 @@ export interface DirectLineDeps {
   maxActivitiesPerConversation?: number;
   /** How long one delivery to the bot may take (ms). */
   deliveryTimeoutMs?: number;
+  /** How often open streams are pinged; a stream that missed the previous ping is closed (ms). */
+  pingIntervalMs?: number;
 }
 
 export interface DirectLineChannel {
@@ -33,9 +36,18 @@ export interface DirectLineChannel {
   closeStreams(conversationId?: string): number;
   /** Resolves once every delivery to the bot queued so far has finished (the bot has replied). */
   settled(): Promise<void>;
+  /**
+   * Whether a request to /api/messages is this channel's own delivery of a user's activity. Those come
+   * from loopback for every user of the channel, so per-address limits must not count them (the
+   * channel already limited the client that posted).
+   */
+  isOwnDelivery(req: IncomingMessage): boolean;
   /** Stops the eviction timer, ends all streams and forgets all conversations. */
   close(): void;
 }
+
+/** Servers ping their streams this often by default (ms); a stream silent for two periods is dropped. */
+const DEFAULT_PING_INTERVAL_MS = 30_000;
 
 const DEFAULT_BOT: Account = { id: 'imnovid-info-bot', name: 'Imnovid information', role: 'bot' };
 
@@ -70,6 +82,7 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineDeps): D
     maxConversations: deps.maxConversations ?? config.directLine.maxConversations,
     maxActivitiesPerConversation:
       deps.maxActivitiesPerConversation ?? config.directLine.maxActivitiesPerConversation,
+    maxConversationsPerClient: config.directLine.maxConversationsPerClient,
   });
   const ctx: RoutesContext = {
     config,
@@ -85,7 +98,13 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineDeps): D
   mountConnectorRoutes(server, ctx);
 
   const http = server.server;
-  const streams = createStreamSockets(store, log, () => {
+  const limits = {
+    perConversation: config.directLine.maxStreamsPerConversation,
+    perClient: config.directLine.maxStreamsPerClient,
+    pingIntervalMs: deps.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
+    trustedProxies: config.http.trustedProxies,
+  };
+  const streams = createStreamSockets(store, log, limits, () => {
     // restify itself always listens (it re-emits the event); anyone beyond it and us handles upgrades too.
     return http.listenerCount('upgrade') > 2 || server.listenerCount('upgrade') > 0;
   });
@@ -116,9 +135,18 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineDeps): D
     idleMinutes: config.directLine.idleMinutes,
     maxConversations: store.maxConversations,
     maxActivitiesPerConversation: store.maxActivities,
+    maxConversationsPerClient: store.maxPerClient,
+    maxStreamsPerConversation: limits.perConversation,
+    maxStreamsPerClient: limits.perClient,
   });
   const settled = async (): Promise<void> => {
     while (ctx.pending.size > 0) await Promise.all([...ctx.pending]);
   };
-  return { store, closeStreams: streams.closeStreams, settled, close };
+  return {
+    store,
+    closeStreams: streams.closeStreams,
+    settled,
+    close,
+    isOwnDelivery: (req) => isOwnDelivery(ctx, req),
+  };
 }

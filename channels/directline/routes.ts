@@ -2,8 +2,17 @@
 import type * as restify from 'restify';
 import type { Config } from '../../config';
 import { checkOrigin, requestOrigin } from '../origin';
-import { limitStarts } from '../../server/rateLimit';
-import { sendToBot, startWithBot, CHANNEL_ID, type BridgeContext } from './bridge';
+import { clientAddress } from '../../server/clientAddress';
+import { limitMessages, limitStarts, type Refuse } from '../../server/rateLimit';
+import {
+  canDeliver,
+  record,
+  sendError,
+  sendToBot,
+  startWithBot,
+  CHANNEL_ID,
+  type BridgeContext,
+} from './bridge';
 import {
   bearerToken,
   randomId,
@@ -23,18 +32,21 @@ export interface RoutesContext extends BridgeContext {
 /** Activity types a client may post; anything else (invoke, handoff, …) is refused. */
 const CLIENT_TYPES = new Set(['message', 'event', 'typing', 'messageReaction']);
 
+/**
+ * Largest activity a client may post, as JSON. Web Chat's messages and card submissions are far smaller;
+ * every stored activity stays in memory until its conversation ends, so the body limit is not enough.
+ */
+export const MAX_CLIENT_ACTIVITY_BYTES = 32 * 1024;
+
 const ALLOWED_HEADERS = 'Authorization, Content-Type, x-ms-bot-agent, x-requested-with';
 const ALLOWED_METHODS = 'GET, POST, OPTIONS';
-
-function sendError(res: restify.Response, status: number, code: string, message: string): void {
-  res.send(status, { error: { code, message } });
-}
 
 const REASONS: Record<Exclude<TokenCheck, { ok: true }>['reason'], [string, string]> = {
   no_conversation: ['ConversationNotFound', 'Conversation not found'],
   no_token: ['MissingToken', 'A Bearer token is required'],
   bad_token: ['BadToken', 'The token is not valid for this conversation'],
   expired_token: ['TokenExpired', 'The token has expired'],
+  superseded_token: ['BadToken', 'The token has been replaced by a newer one'],
 };
 
 function refuse(res: restify.Response, check: Exclude<TokenCheck, { ok: true }>): void {
@@ -58,18 +70,15 @@ function applyCors(config: Config, req: restify.Request, res: restify.Response):
   if (allowOrigin) res.header('Access-Control-Allow-Origin', allowOrigin);
 }
 
-/** ws(s)://HOST/v3/directline/conversations/{id}/stream?t=TOKEN, or undefined for an unusable Host header. */
-function streamUrl(
-  ctx: RoutesContext,
-  req: restify.Request,
-  conversation: Conversation,
-  token: string,
-  watermark?: string,
-): string | undefined {
+/** ws(s)://HOST for stream URLs, or undefined for an unusable Host header. */
+function streamBase(ctx: RoutesContext, req: restify.Request): string | undefined {
   // PUBLIC_BASE_URL may carry a path prefix (a proxy's), so it is used whole rather than as an origin.
   const origin = ctx.config.publicBaseUrl ?? requestOrigin(req, ctx.config);
-  if (!origin) return undefined;
-  const base = origin.replace(/^http/i, 'ws');
+  return origin?.replace(/^http/i, 'ws');
+}
+
+/** `base`/v3/directline/conversations/{id}/stream?t=TOKEN */
+function streamUrl(base: string, conversation: Conversation, token: string, watermark?: string): string {
   const query = new URLSearchParams();
   if (watermark && /^\d+$/.test(watermark)) query.set('watermark', watermark);
   query.set('t', token);
@@ -77,7 +86,7 @@ function streamUrl(
 }
 
 function secondsLeft(ctx: RoutesContext, conversation: Conversation, token: string): number {
-  const expiry = conversation.tokens.get(token) ?? ctx.store.now();
+  const expiry = conversation.tokens.get(token)?.expiresAt ?? ctx.store.now();
   return Math.max(0, Math.round((expiry - ctx.store.now()) / 1000));
 }
 
@@ -119,6 +128,32 @@ function localeFrom(body: unknown): string | undefined {
   return typeof locale === 'string' && /^[A-Za-z0-9-]{2,35}$/.test(locale) ? locale : undefined;
 }
 
+/**
+ * A posted activity as the channel passes it on. The channel decides who sent it, when, where it goes
+ * and how replies travel (a client's `deliveryMode: "expectReplies"` would have the bot answer into our
+ * delivery request instead of the conversation); the rest is echoed as the client sent it.
+ */
+function fromClient(ctx: RoutesContext, conversation: Conversation, posted: WireActivity): WireActivity {
+  const {
+    id: _id,
+    timestamp: _timestamp,
+    serviceUrl: _serviceUrl,
+    recipient: _recipient,
+    conversation: _conversation,
+    deliveryMode: _deliveryMode,
+    callerId: _callerId,
+    from,
+    ...rest
+  } = posted;
+  const name = (from as { name?: unknown } | undefined)?.name;
+  return {
+    ...rest,
+    channelId: CHANNEL_ID,
+    from: { id: conversation.user.id, ...(typeof name === 'string' ? { name } : {}), role: 'user' },
+    recipient: ctx.bot,
+  };
+}
+
 export function mountClientRoutes(server: restify.Server, ctx: RoutesContext): void {
   const { store, config } = ctx;
   const p = DIRECT_LINE_PREFIX;
@@ -132,12 +167,20 @@ export function mountClientRoutes(server: restify.Server, ctx: RoutesContext): v
     };
 
   // Runs before the route's withCors: a refused browser client still gets CORS headers to read why.
-  const limitNew = limitStarts(server, config, (req, res, _retryAfter, reason) => {
-    ctx.log.info('directline.conversation_refused', { reason: 'rate' });
-    applyCors(config, req, res);
-    res.header('Access-Control-Expose-Headers', 'Retry-After');
-    sendError(res, 429, 'TooManyRequests', reason);
-  });
+  const refuseRate =
+    (event: string): Refuse =>
+    (req, res, _retryAfter, reason) => {
+      ctx.log.info(event, { reason: 'rate' });
+      applyCors(config, req, res);
+      res.header('Access-Control-Expose-Headers', 'Retry-After');
+      sendError(res, 429, 'TooManyRequests', reason);
+    };
+  const limitNew = limitStarts(server, config, refuseRate('directline.conversation_refused'));
+  // Posting and refreshing share the per-client message allowance: both are cheap to repeat and each
+  // costs us (a bot turn, a token); the start allowance stays for new conversations, which a user
+  // behind a shared address should not lose to a neighbour's long chat.
+  const limitPosts = limitMessages(server, config, refuseRate('directline.request_refused'));
+
   /** Only requests that create a conversation count; starting one from a generated token does not. */
   const limitUntokened: restify.RequestHandler = (req, res, next) =>
     bearerToken(req.headers.authorization) ? next() : limitNew(req, res, next);
@@ -165,13 +208,22 @@ export function mountClientRoutes(server: restify.Server, ctx: RoutesContext): v
       return undefined;
     }
     try {
-      const conversation = store.create(user, localeFrom(body));
+      const owner = clientAddress(req, config.http.trustedProxies);
+      const conversation = store.create(user, localeFrom(body), owner);
       ctx.log.info('directline.conversation_created', { conversations: store.size });
       return conversation;
     } catch (err) {
       if (!(err instanceof StoreFullError)) throw err;
+      ctx.log.info('directline.conversation_refused', {
+        reason: err.scope === 'client' ? 'client_share' : 'full',
+      });
       res.header('Retry-After', '60');
-      sendError(res, 429, 'TooManyConversations', 'Too many open conversations, try again later');
+      res.header('Access-Control-Expose-Headers', 'Retry-After');
+      const message =
+        err.scope === 'client'
+          ? 'This address holds too many open conversations, try again later'
+          : 'Too many open conversations, try again later';
+      sendError(res, 429, 'TooManyConversations', message);
       return undefined;
     }
   };
@@ -181,6 +233,9 @@ export function mountClientRoutes(server: restify.Server, ctx: RoutesContext): v
     `${p}/conversations`,
     limitUntokened,
     withCors((req, res) => {
+      // Checked first: a start that cannot be answered with a usable stream URL must create nothing.
+      const base = streamBase(ctx, req);
+      if (!base) return sendError(res, 400, 'BadArgument', 'The Host header is missing or malformed');
       const given = bearerToken(req.headers.authorization);
       let conversation: Conversation | undefined;
       let token: string;
@@ -196,8 +251,6 @@ export function mountClientRoutes(server: restify.Server, ctx: RoutesContext): v
         token = store.issueToken(conversation).token;
         created = true;
       }
-      const url = streamUrl(ctx, req, conversation, token);
-      if (!url) return sendError(res, 400, 'BadArgument', 'The Host header is missing or malformed');
       if (!conversation.started) {
         conversation.started = true;
         startWithBot(ctx, conversation);
@@ -206,7 +259,7 @@ export function mountClientRoutes(server: restify.Server, ctx: RoutesContext): v
         conversationId: conversation.id,
         token,
         expires_in: secondsLeft(ctx, conversation, token),
-        streamUrl: url,
+        streamUrl: streamUrl(base, conversation, token),
       });
     }),
   );
@@ -223,12 +276,15 @@ export function mountClientRoutes(server: restify.Server, ctx: RoutesContext): v
     }),
   );
 
+  // The refreshed token replaces the old one, which stops working soon after (see issueToken).
   server.post(
     `${p}/tokens/refresh`,
+    limitPosts,
     withCors((req, res) => {
-      const check = store.authorizeToken(bearerToken(req.headers.authorization));
+      const given = bearerToken(req.headers.authorization);
+      const check = store.authorizeToken(given, 'refresh');
       if (!check.ok) return refuse(res, check);
-      const { token, expiresIn } = store.issueToken(check.conversation);
+      const { token, expiresIn } = store.issueToken(check.conversation, given);
       res.send(200, { conversationId: check.conversation.id, token, expires_in: expiresIn });
     }),
   );
@@ -247,13 +303,13 @@ export function mountClientRoutes(server: restify.Server, ctx: RoutesContext): v
       const conversation = authorized(req, res);
       if (!conversation) return;
       const token = bearerToken(req.headers.authorization) as string;
-      const url = streamUrl(ctx, req, conversation, token, queryParam(req, 'watermark'));
-      if (!url) return sendError(res, 400, 'BadArgument', 'The Host header is missing or malformed');
+      const base = streamBase(ctx, req);
+      if (!base) return sendError(res, 400, 'BadArgument', 'The Host header is missing or malformed');
       res.send(200, {
         conversationId: conversation.id,
         token,
         expires_in: secondsLeft(ctx, conversation, token),
-        streamUrl: url,
+        streamUrl: streamUrl(base, conversation, token, queryParam(req, 'watermark')),
       });
     }),
   );
@@ -270,6 +326,7 @@ export function mountClientRoutes(server: restify.Server, ctx: RoutesContext): v
 
   server.post(
     `${p}/conversations/:conversationId/activities`,
+    limitPosts,
     withCors((req, res) => {
       const conversation = authorized(req, res);
       if (!conversation) return;
@@ -281,32 +338,21 @@ export function mountClientRoutes(server: restify.Server, ctx: RoutesContext): v
       if (typeof posted.type !== 'string' || !CLIENT_TYPES.has(posted.type)) {
         return sendError(res, 400, 'BadArgument', 'Unsupported activity type');
       }
-      // The server decides who sent it, when, and where it goes; the rest is echoed as the client sent it.
-      const {
-        id: _id,
-        timestamp: _timestamp,
-        serviceUrl: _serviceUrl,
-        recipient: _recipient,
-        ...rest
-      } = posted;
-      const from = posted.from && typeof posted.from === 'object' ? posted.from : {};
-      const activity: WireActivity = {
-        ...rest,
-        channelId: CHANNEL_ID,
-        from: { ...from, id: conversation.user.id, role: 'user' },
-        recipient: ctx.bot,
-      };
-      let stored: WireActivity;
-      try {
-        stored =
-          activity.type === 'typing'
-            ? store.pushTransient(conversation, activity)
-            : store.append(conversation, activity);
-      } catch (err) {
-        if (!(err instanceof StoreFullError)) throw err;
-        return sendError(res, 429, 'TooManyActivities', 'The conversation holds too many activities');
+      if (JSON.stringify(posted).length > MAX_CLIENT_ACTIVITY_BYTES) {
+        return sendError(res, 413, 'MessageSizeTooBig', 'The activity is too large');
       }
-      sendToBot(ctx, conversation, stored);
+      const activity = fromClient(ctx, conversation, posted);
+      // The bot does nothing with the user's typing, and each delivery is a whole turn: typing is only
+      // echoed to the conversation's streams.
+      const forward = activity.type !== 'typing';
+      if (forward && !canDeliver(conversation)) {
+        res.header('Retry-After', '1');
+        res.header('Access-Control-Expose-Headers', 'Retry-After');
+        return sendError(res, 429, 'TooManyRequests', 'The bot is still busy with earlier activities');
+      }
+      const stored = record(ctx, conversation, activity, 'user', res);
+      if (!stored) return;
+      if (forward) sendToBot(ctx, conversation, stored);
       res.send(200, { id: stored.id });
     }),
   );

@@ -32,22 +32,38 @@ export interface ActivitySet {
 
 export type ActivityListener = (set: ActivitySet) => void;
 
+/** What a token grants: access until `expiresAt` (clock ms). */
+export interface TokenGrant {
+  expiresAt: number;
+  /** The token this one replaced by a refresh: it stops working once this one is first used. */
+  replaces?: string;
+  /** Replaced by a newer token: may finish requests in flight, but never refresh again. */
+  superseded?: boolean;
+}
+
 export interface Conversation {
   readonly id: string;
   readonly user: Account;
   readonly locale: string | undefined;
+  /** The client address that opened it, for the per-client share of the conversation cap. */
+  readonly owner: string;
   /** Whether the bot has been told about the conversation (conversationUpdate sent). */
   started: boolean;
   /** Clock time of the last request or reply touching the conversation. */
   lastSeen: number;
   readonly log: WireActivity[];
-  /** token → expiry (clock ms). */
-  readonly tokens: Map<string, number>;
+  readonly tokens: Map<string, TokenGrant>;
   readonly listeners: Set<ActivityListener>;
   /** Serialises deliveries to the bot so it sees the user's activities in order. */
   queue: Promise<void>;
+  /** Deliveries to the bot queued or under way (bounded by the routes). */
+  deliveries: number;
   /** Counter for transient activities (typing) that get ids but no place in the log. */
   transientCount: number;
+  /** The user's transient activities: not kept, but they count against the activity cap all the same. */
+  userTransients: number;
+  /** Size (JSON characters) of the user's activities in the log. */
+  userBytes: number;
 }
 
 export interface StoreOptions {
@@ -57,17 +73,40 @@ export interface StoreOptions {
   now?: () => number;
   maxConversations?: number;
   maxActivitiesPerConversation?: number;
+  /** Open conversations one client address may hold; 0 = no share beyond the global cap. */
+  maxConversationsPerClient?: number;
 }
 
 export type TokenCheck =
   | { ok: true; conversation: Conversation }
-  | { ok: false; status: 403 | 404; reason: 'no_conversation' | 'no_token' | 'bad_token' | 'expired_token' };
+  | {
+      ok: false;
+      status: 403 | 404;
+      reason: 'no_conversation' | 'no_token' | 'bad_token' | 'expired_token' | 'superseded_token';
+    };
 
-export class StoreFullError extends Error {}
+/** The store, a conversation, or a client's share of conversations is full. */
+export class StoreFullError extends Error {
+  constructor(readonly scope: 'store' | 'conversation' | 'client') {
+    super(`${scope} is full`);
+  }
+}
+
+/**
+ * How long a token replaced by a refresh keeps working when its successor is not used: long enough for
+ * requests already on their way (DirectLineJS gives up on a request after 20 s). A poll refused with 403
+ * would stop DirectLineJS for good, so the old token cannot simply die at the refresh.
+ */
+export const SUPERSEDED_TOKEN_GRACE_MS = 30_000;
 
 // Anyone may open a conversation, so memory is bounded: about 1,000 × 500 small activities at most.
 export const DEFAULT_MAX_CONVERSATIONS = 1_000;
 export const DEFAULT_MAX_ACTIVITIES = 500;
+/**
+ * What a conversation keeps of the user's own activities (JSON characters). Hundreds of typed questions
+ * fit; without it, activities of the largest allowed size would multiply memory by the activity cap.
+ */
+export const MAX_USER_BYTES_PER_CONVERSATION = 512 * 1024;
 
 export function randomId(bytes: number): string {
   return randomBytes(bytes).toString('base64url');
@@ -86,7 +125,10 @@ export class ConversationStore {
   readonly idleMs: number;
   readonly maxConversations: number;
   readonly maxActivities: number;
+  readonly maxPerClient: number;
   private readonly conversations = new Map<string, Conversation>();
+  /** client address → open conversations (only addresses holding one). */
+  private readonly perClient = new Map<string, number>();
   /** token → conversation id, for the routes that carry only a token. */
   private readonly tokenIndex = new Map<string, string>();
   private readonly evictionListeners = new Set<(conversation: Conversation) => void>();
@@ -97,61 +139,100 @@ export class ConversationStore {
     this.idleMs = options.idleMinutes * 60_000;
     this.maxConversations = options.maxConversations ?? DEFAULT_MAX_CONVERSATIONS;
     this.maxActivities = options.maxActivitiesPerConversation ?? DEFAULT_MAX_ACTIVITIES;
+    this.maxPerClient = options.maxConversationsPerClient ?? 0;
   }
 
   get size(): number {
     return this.conversations.size;
   }
 
-  create(user: Account, locale?: string): Conversation {
+  /** A new conversation for `owner` (a client address); StoreFullError when the store or the owner's share is full. */
+  create(user: Account, locale: string | undefined, owner: string): Conversation {
     this.sweep();
-    if (this.conversations.size >= this.maxConversations) throw new StoreFullError('too many conversations');
+    if (this.conversations.size >= this.maxConversations) throw new StoreFullError('store');
+    const held = this.perClient.get(owner) ?? 0;
+    if (this.maxPerClient > 0 && held >= this.maxPerClient) throw new StoreFullError('client');
     const conversation: Conversation = {
       id: randomId(18),
       user,
       locale,
+      owner,
       started: false,
       lastSeen: this.now(),
       log: [],
       tokens: new Map(),
       listeners: new Set(),
       queue: Promise.resolve(),
+      deliveries: 0,
       transientCount: 0,
+      userTransients: 0,
+      userBytes: 0,
     };
     this.conversations.set(conversation.id, conversation);
+    this.perClient.set(owner, held + 1);
     return conversation;
   }
 
-  /** A fresh token for the conversation; earlier tokens stay valid until they expire. */
-  issueToken(conversation: Conversation): { token: string; expiresIn: number } {
+  /**
+   * A fresh token for the conversation. With `replacing` (a refresh) the old token is superseded: it
+   * stops working when the new one is first used, or after a short grace, whichever comes first.
+   */
+  issueToken(conversation: Conversation, replacing?: string): { token: string; expiresIn: number } {
     const now = this.now();
-    for (const [token, expiry] of conversation.tokens) {
-      if (expiry <= now) this.forgetToken(conversation, token);
+    for (const [token, grant] of conversation.tokens) {
+      if (grant.expiresAt <= now) this.forgetToken(conversation, token);
+    }
+    const old = replacing === undefined ? undefined : conversation.tokens.get(replacing);
+    if (old) {
+      old.superseded = true;
+      old.expiresAt = Math.min(old.expiresAt, now + SUPERSEDED_TOKEN_GRACE_MS);
     }
     const token = randomId(32);
-    conversation.tokens.set(token, now + this.tokenTtlMs);
+    conversation.tokens.set(token, {
+      expiresAt: now + this.tokenTtlMs,
+      ...(old ? { replaces: replacing } : {}),
+    });
     this.tokenIndex.set(token, conversation.id);
     return { token, expiresIn: Math.round(this.tokenTtlMs / 1000) };
   }
 
-  /** Checks that `token` grants access to conversation `id` (unknown conversation → 404, else bad token → 403). */
-  authorize(id: string, token: string | undefined): TokenCheck {
+  /**
+   * Checks that `token` grants access to conversation `id` (unknown conversation → 404, else bad token →
+   * 403). A refresh needs a token that has not been superseded. Using a token retires the one it replaced.
+   */
+  authorize(id: string, token: string | undefined, purpose: 'use' | 'refresh' = 'use'): TokenCheck {
     const conversation = this.live(id);
     if (!conversation) return { ok: false, status: 404, reason: 'no_conversation' };
     if (!token) return { ok: false, status: 403, reason: 'no_token' };
-    const expiry = conversation.tokens.get(token);
-    if (expiry === undefined) return { ok: false, status: 403, reason: 'bad_token' };
-    if (expiry <= this.now()) return { ok: false, status: 403, reason: 'expired_token' };
+    const grant = conversation.tokens.get(token);
+    if (grant === undefined) return { ok: false, status: 403, reason: 'bad_token' };
+    if (grant.expiresAt <= this.now()) return { ok: false, status: 403, reason: 'expired_token' };
+    if (purpose === 'refresh' && grant.superseded)
+      return { ok: false, status: 403, reason: 'superseded_token' };
+    if (grant.replaces !== undefined) {
+      this.forgetToken(conversation, grant.replaces);
+      delete grant.replaces;
+    }
     this.touch(conversation);
     return { ok: true, conversation };
   }
 
   /** Finds the conversation a token belongs to (for requests that name no conversation). */
-  authorizeToken(token: string | undefined): TokenCheck {
+  authorizeToken(token: string | undefined, purpose: 'use' | 'refresh' = 'use'): TokenCheck {
     if (!token) return { ok: false, status: 403, reason: 'no_token' };
     const id = this.tokenIndex.get(token);
     if (id === undefined) return { ok: false, status: 403, reason: 'bad_token' };
-    return this.authorize(id, token);
+    return this.authorize(id, token, purpose);
+  }
+
+  /** Whether `token` still opens `conversation` (for streams opened with it), without counting as a use. */
+  tokenValid(conversation: Conversation, token: string): boolean {
+    const grant = conversation.tokens.get(token);
+    return (
+      grant !== undefined &&
+      grant.expiresAt > this.now() &&
+      this.conversations.get(conversation.id) === conversation
+    );
   }
 
   /** The bot's side: no token, the connector route is reached through a private service URL. */
@@ -165,9 +246,38 @@ export class ConversationStore {
     conversation.lastSeen = this.now();
   }
 
+  /**
+   * Records an activity: typing is only pushed to the listeners, everything else is stored too. All the
+   * user sends counts against the activity cap, typing included; the bot's typing does not (it comes
+   * with the bot's turns, which the user's messages already bound).
+   */
+  add(conversation: Conversation, activity: WireActivity, sender: 'user' | 'bot'): WireActivity {
+    if (sender === 'bot') {
+      return activity.type === 'typing'
+        ? this.pushTransient(conversation, activity)
+        : this.append(conversation, activity);
+    }
+    if (this.isFull(conversation)) throw new StoreFullError('conversation');
+    if (activity.type === 'typing') {
+      conversation.userTransients += 1;
+      return this.pushTransient(conversation, activity);
+    }
+    const size = JSON.stringify(activity).length;
+    if (conversation.userBytes + size > MAX_USER_BYTES_PER_CONVERSATION) {
+      throw new StoreFullError('conversation');
+    }
+    const stored = this.append(conversation, activity);
+    conversation.userBytes += size;
+    return stored;
+  }
+
+  isFull(conversation: Conversation): boolean {
+    return conversation.log.length + conversation.userTransients >= this.maxActivities;
+  }
+
   /** Stores an activity with the next id and a server timestamp and pushes it to the listeners. */
   append(conversation: Conversation, activity: WireActivity): WireActivity {
-    if (conversation.log.length >= this.maxActivities) throw new StoreFullError('conversation is full');
+    if (this.isFull(conversation)) throw new StoreFullError('conversation');
     const sequence = conversation.log.length;
     const stored: WireActivity = {
       ...activity,
@@ -247,6 +357,9 @@ export class ConversationStore {
 
   private remove(conversation: Conversation): void {
     this.conversations.delete(conversation.id);
+    const held = (this.perClient.get(conversation.owner) ?? 1) - 1;
+    if (held > 0) this.perClient.set(conversation.owner, held);
+    else this.perClient.delete(conversation.owner);
     for (const token of conversation.tokens.keys()) this.tokenIndex.delete(token);
     conversation.tokens.clear();
     for (const listener of this.evictionListeners) listener(conversation);

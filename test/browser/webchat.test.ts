@@ -427,6 +427,45 @@ describe('browser: chat page, widget and accessibility (headless Chromium)', fun
     },
   );
 
+  browserIt(
+    'saves a refreshed token at once: a reload after a refresh resumes, the old token is refused',
+    async () => {
+      const savedSession = async (): Promise<{ conversationId: string; token: string }> =>
+        JSON.parse((await page.evaluate((key) => sessionStorage.getItem(key), STORAGE_KEY)) ?? '{}') as {
+          conversationId: string;
+          token: string;
+        };
+      // The page's own clock, so DirectLineJS's 15-minute refresh can be brought forward.
+      await page.clock.install();
+      await page.goto(`${base}/`);
+      await waitForWelcome(page);
+      await ask(page, 'What is Imnovid used for?');
+      const first = await savedSession();
+      expect(first.token).to.be.a('string');
+
+      const refresh = page.waitForResponse((r) => r.url().endsWith('/v3/directline/tokens/refresh'));
+      await page.clock.fastForward('15:01');
+      expect((await refresh).status()).to.equal(200);
+      // Saved as soon as it arrived, not only when the page goes away.
+      await waitUntil(async () => (await savedSession()).token !== first.token, 'the refreshed token saved');
+
+      await page.reload();
+      await userBubbles(page).filter({ hasText: 'What is Imnovid used for?' }).waitFor({ timeout: WAIT_MS });
+      expect(await cards(page).filter({ hasText: 'How do I take it?' }).count()).to.equal(1);
+      const after = await savedSession();
+      expect(after.conversationId).to.equal(first.conversationId);
+      expect(after.token).to.not.equal(first.token);
+      const card = await ask(page, 'Is Imnovid an orphan medicine?');
+      expect(await cardText(card)).to.contain(sourceLineOf('what.orphan'));
+
+      const path = `/v3/directline/conversations/${encodeURIComponent(first.conversationId)}/activities`;
+      const withOld = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${first.token}` } });
+      expect(withOld.status).to.equal(403);
+      const withNew = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${after.token}` } });
+      expect(withNew.status).to.equal(200);
+    },
+  );
+
   /** Whether the widget's element `selector` (in its shadow root) has the keyboard focus. */
   async function widgetFocus(selector: string): Promise<boolean> {
     return page.evaluate((sel) => {

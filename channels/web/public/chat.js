@@ -226,14 +226,28 @@
     if (current.resume) options.conversationId = current.conversationId;
     var directLine = window.WebChat.createDirectLine(options);
     var wasOnline = false;
+    var token = directLine.token;
     var persist = function () {
-      // DirectLineJS refreshes the token every 15 minutes: keep the newest for the next reload.
       save({
         conversationId: directLine.conversationId || current.conversationId,
-        token: directLine.token || current.token,
+        token: token || current.token,
         userId: current.userId,
       });
     };
+    // DirectLineJS replaces its token every 15 minutes, and the server soon refuses the old one: save
+    // each new token as DirectLineJS sets it, so a reload or a restored tab resumes with one that works.
+    Object.defineProperty(directLine, 'token', {
+      configurable: true,
+      enumerable: true,
+      get: function () {
+        return token;
+      },
+      set: function (value) {
+        var changed = value !== token;
+        token = value;
+        if (changed && typeof value === 'string' && directLine.conversationId) persist();
+      },
+    });
     directLine.connectionStatus$.subscribe(function (status) {
       if (status === ONLINE) {
         wasOnline = true;
