@@ -8,7 +8,7 @@ import { DIRECT_LINE_PREFIX, mountDirectLine } from '../channels/directline';
 import { mountWeb } from '../channels/web';
 import { activityProblem } from './activityCheck';
 import { jsonBodies, type BodyError } from './body';
-import { limitMessages } from './rateLimit';
+import { limitHandler, limitsFor } from './rateLimit';
 import { refuseServiceUrl } from './serviceUrlPolicy';
 import { restifyLogger } from './log';
 import type { HttpCloudAdapter } from './adapter';
@@ -59,17 +59,22 @@ export function createServer(deps: ServerDeps): restify.Server {
   server.use(restify.plugins.queryParser());
   server.use(jsonBodies(sendBodyError));
 
+  const directLine = mountDirectLine(server, { config, log });
+
   // Without an app id nothing authenticates the caller, so each client address gets a message budget.
-  // With one, the Bot Connector is authenticated and all of Teams arrives from a few addresses.
-  const anonymous = !config.auth.MicrosoftAppId;
-  const limitAnonymous: restify.RequestHandler = anonymous
-    ? limitMessages(server, config, (_req, res, _retryAfter, reason) => {
+  // With one, the Bot Connector is authenticated and all of Teams arrives from a few addresses. The
+  // local Direct Line's own deliveries come from this machine for every web user, and were already
+  // counted per client where the user posted them.
+  const limitAnonymous: restify.RequestHandler = config.auth.MicrosoftAppId
+    ? (_req, _res, next) => next()
+    : limitHandler(limitsFor(server, config).messages, (req, res, _retryAfter, reason) => {
         log.info('http.rate_limited', { route: 'messages' });
         res.send(429, { error: 'TooManyRequests', message: reason });
-      })
-    : (_req, _res, next) => next();
+      });
+  const limitMessages: restify.RequestHandler = (req, res, next) =>
+    directLine?.isOwnDelivery(req) ? next() : limitAnonymous(req, res, next);
 
-  server.post('/api/messages', limitAnonymous, async (req, res) => {
+  server.post('/api/messages', limitMessages, async (req, res) => {
     const problem = activityProblem(req.body);
     if (problem) {
       res.send(400, { error: 'BadRequest', message: problem });
@@ -96,7 +101,6 @@ export function createServer(deps: ServerDeps): restify.Server {
     }
   });
 
-  mountDirectLine(server, { config, log });
   mountWeb(server, { config, log });
 
   const health = async (_req: restify.Request, res: restify.Response): Promise<void> => {

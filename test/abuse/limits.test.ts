@@ -69,6 +69,37 @@ describe('abuse: per-client limits and memory bounds', () => {
     expect(await statuses(base, 1, { 'x-forwarded-for': '198.51.100.7, 203.0.113.1' })).to.deep.equal([429]);
   });
 
+  it("counts a web chat message once: the local Direct Line's own deliveries to the bot are not limited again", async () => {
+    const { base } = await start({ MESSAGE_BURST: '4', MESSAGES_PER_MINUTE: '1' });
+    const started = await fetch(`${base}/v3/directline/conversations`, { method: 'POST' });
+    const { conversationId, token } = (await started.json()) as { conversationId: string; token: string };
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const url = `${base}/v3/directline/conversations/${conversationId}/activities`;
+    for (let i = 0; i < 4; i += 1) {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          type: 'message',
+          from: { id: 'web-user' },
+          text: 'what is imnovid used for?',
+        }),
+      });
+      expect(res.status).to.equal(200);
+    }
+    const botReplies = async (): Promise<number> => {
+      const res = await fetch(url, { headers });
+      const { activities } = (await res.json()) as {
+        activities: { from: { role?: string }; replyToId?: string }[];
+      };
+      return activities.filter((a) => a.from.role === 'bot' && a.replyToId).length;
+    };
+    for (let tries = 0; tries < 100 && (await botReplies()) < 4; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await botReplies()).to.equal(4);
+  });
+
   it('does not limit authenticated Bot Connector traffic by address', async () => {
     const { base } = await start({ MESSAGE_BURST: '2', MESSAGES_PER_MINUTE: '1', MicrosoftAppId: 'app-id' });
     // No valid token here, so each is refused by authentication, never by the address limit.
