@@ -1,0 +1,48 @@
+// Starts a benchmark server as a child process and drives it over its IPC channel (see child.ts).
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import type { FromChild, ToChild } from './child';
+
+export interface BenchServer {
+  port: number;
+  memory(): Promise<Required<Omit<FromChild, 'port'>>>;
+  /** Forces a garbage collection first (the child must run with --expose-gc), then reports memory. */
+  gcThenMemory(): Promise<Required<Omit<FromChild, 'port'>>>;
+  stop(): Promise<void>;
+}
+
+async function ask(child: ChildProcess, message: ToChild): Promise<Required<Omit<FromChild, 'port'>>> {
+  child.send(message);
+  const [reply] = (await once(child, 'message')) as [Required<FromChild>];
+  return { rss: reply.rss, peakRss: reply.peakRss };
+}
+
+/**
+ * @param name a module in bench/servers ('bare', 'echo' or 'bot')
+ * @param nodeFlags extra flags for the child's node (--expose-gc, --cpu-prof ...)
+ */
+export async function startServer(name: string, nodeFlags: string[] = []): Promise<BenchServer> {
+  const child = fork(join(__dirname, `${name}.ts`), [], {
+    // tsx runs the TypeScript source, as npm run does for the parent.
+    // restify's dependencies reach for a deprecated binding; the warning would interleave with the table.
+    execArgv: ['--import', 'tsx', '--no-deprecation', ...nodeFlags],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = once(child, 'exit');
+  const [first] = (await Promise.race([
+    once(child, 'message'),
+    exited.then(() => {
+      throw new Error(`benchmark server ${name} exited before listening`);
+    }),
+  ])) as [FromChild];
+  return {
+    port: first.port!,
+    memory: () => ask(child, 'memory'),
+    gcThenMemory: () => ask(child, 'gc'),
+    stop: async () => {
+      child.send('stop' satisfies ToChild);
+      await exited;
+    },
+  };
+}
