@@ -12,7 +12,9 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { startServer } from './servers/spawn';
 
-// npm run bench:http -- --seconds 10 [--only bot] [--profile DIR]   (--profile: --cpu-prof in the children)
+// npm run bench:http -- --seconds 10 [--only bot] [--profile DIR]
+// --profile: --cpu-prof in each child, into DIR/<server>/ (one file per thread: tsx's loader has its own;
+// the main thread's is the largest).
 const args = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
@@ -90,17 +92,17 @@ interface Row {
   non2xx: number;
   errors: number;
   peakRssMb: number;
+  cpuPerTurnUs: number;
 }
 
 async function measure(name: string): Promise<Row> {
-  const flags = args.profile
-    ? ['--cpu-prof', '--cpu-prof-dir', args.profile, '--cpu-prof-name', `${name}.cpuprofile`]
-    : [];
+  const flags = args.profile ? ['--cpu-prof', '--cpu-prof-dir', join(args.profile, name)] : [];
   const server = await startServer(name, flags);
   try {
     await load(server.port, WARM_UP_SECONDS); // JIT and caches warm, not counted
+    const before = await server.memory();
     const { result, latencies } = await load(server.port, SECONDS);
-    const { peakRss } = await server.memory();
+    const { peakRss, cpuMicros } = await server.memory();
     latencies.sort((a, b) => a - b);
     return {
       name,
@@ -111,6 +113,7 @@ async function measure(name: string): Promise<Row> {
       non2xx: result.non2xx,
       errors: result.errors + result.timeouts,
       peakRssMb: peakRss / 2 ** 20,
+      cpuPerTurnUs: (cpuMicros - before.cpuMicros) / latencies.length,
     };
   } finally {
     await server.stop();
@@ -128,8 +131,8 @@ async function main(): Promise<void> {
   const ratio = (value: number, of: number | undefined): string =>
     of ? `${(value / of).toFixed(2)}x`.padStart(7) : '      -';
   console.log(
-    'server  turns/s  p50 ms  p95 ms  p99 ms  non-2xx  errors  peak RSS MB' +
-      '  | vs echo: turns/s    p50    p95    p99    RSS',
+    'server  turns/s  p50 ms  p95 ms  p99 ms  non-2xx  errors  peak RSS MB  CPU µs/turn' +
+      '  | vs echo: turns/s    p50    p95    p99    RSS    CPU',
   );
   for (const r of rows) {
     console.log(
@@ -142,12 +145,14 @@ async function main(): Promise<void> {
         String(r.non2xx).padStart(8),
         String(r.errors).padStart(7),
         r.peakRssMb.toFixed(0).padStart(12),
+        r.cpuPerTurnUs.toFixed(0).padStart(12),
         ' |        ',
         ratio(r.turns, echo?.turns),
         ratio(r.p50, echo?.p50),
         ratio(r.p95, echo?.p95),
         ratio(r.p99, echo?.p99),
         ratio(r.peakRssMb, echo?.peakRssMb),
+        ratio(r.cpuPerTurnUs, echo?.cpuPerTurnUs),
       ].join(' '),
     );
   }

@@ -1,7 +1,7 @@
 // Starts a benchmark server as a child process and drives it over its IPC channel (see child.ts).
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import type { FromChild, ToChild } from './child';
 
 export interface BenchServer {
@@ -15,7 +15,7 @@ export interface BenchServer {
 async function ask(child: ChildProcess, message: ToChild): Promise<Required<Omit<FromChild, 'port'>>> {
   child.send(message);
   const [reply] = (await once(child, 'message')) as [Required<FromChild>];
-  return { rss: reply.rss, peakRss: reply.peakRss };
+  return { rss: reply.rss, peakRss: reply.peakRss, cpuMicros: reply.cpuMicros };
 }
 
 /**
@@ -23,10 +23,12 @@ async function ask(child: ChildProcess, message: ToChild): Promise<Required<Omit
  * @param nodeFlags extra flags for the child's node (--expose-gc, --cpu-prof ...)
  */
 export async function startServer(name: string, nodeFlags: string[] = []): Promise<BenchServer> {
-  const child = fork(join(__dirname, `${name}.ts`), [], {
-    // tsx runs the TypeScript source, as npm run does for the parent.
+  // Run as the parent runs: TypeScript through tsx (npm run), or compiled JavaScript (tsc --outDir, which
+  // gives profiles exact line numbers).
+  const ext = extname(__filename);
+  const child = fork(join(__dirname, `${name}${ext}`), [], {
     // restify's dependencies reach for a deprecated binding; the warning would interleave with the table.
-    execArgv: ['--import', 'tsx', '--no-deprecation', ...nodeFlags],
+    execArgv: [...(ext === '.ts' ? ['--import', 'tsx'] : []), '--no-deprecation', ...nodeFlags],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = once(child, 'exit');
