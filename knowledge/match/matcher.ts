@@ -139,6 +139,24 @@ export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAUL
     normaliser.keepWords,
   );
 
+  // Lookups built once, so a query costs in proportion to its own words rather than to the whole index:
+  // the phrasings with each normalised whole text, each pair's section, and for each token the positions
+  // (in order) of the overlap phrasings that hold it. A phrasing sharing no word with the query scores 0.
+  const byKey = new Map<string, Phrasing[]>();
+  for (const p of phrasings) {
+    if (byKey.has(p.key)) byKey.get(p.key)!.push(p);
+    else byKey.set(p.key, [p]);
+  }
+  const sectionOf = new Map<string, string>();
+  for (const pair of kb.pairs) if (!sectionOf.has(pair.id)) sectionOf.set(pair.id, pair.sectionKey);
+  const holding = new Map<string, number[]>();
+  byOverlap.forEach((p, i) => {
+    for (const t of p.tokens) {
+      if (holding.has(t)) holding.get(t)!.push(i);
+      else holding.set(t, [i]);
+    }
+  });
+
   const prepare = (text: string): string => speller.correctText(basicForm(text.slice(0, MAX_QUERY_CHARS)));
   const analyse = (text: string): string[] => normaliser.tokens(prepare(text));
 
@@ -150,17 +168,18 @@ export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAUL
       weight.set(t, df.has(t) ? idf(t) : thresholds.unknown * thresholds.unknownDecay ** unknowns++);
     const w = (t: string): number => weight.get(t) ?? 0;
     const qWeight = q.reduce((s, t) => s + w(t), 0);
-    const contextSection = contextPairId
-      ? kb.pairs.find((p) => p.id === contextPairId)?.sectionKey
-      : undefined;
+    const contextSection = contextPairId ? sectionOf.get(contextPairId) : undefined;
     const best = new Map<string, Candidate>();
     const offer = (c: Candidate): void => {
       const prev = best.get(c.pair.id);
       if (!prev || c.score > prev.score) best.set(c.pair.id, c);
     };
-    for (const p of phrasings)
-      if (p.key === key) offer({ pair: p.pair, score: 1, phrasing: p.text, coverage: 1, topical: true });
-    for (const p of byOverlap) {
+    for (const p of byKey.get(key) ?? [])
+      offer({ pair: p.pair, score: 1, phrasing: p.text, coverage: 1, topical: true });
+    // Only phrasings holding a query word, visited in index order: ties then resolve as a full scan would.
+    const candidates = [...new Set(q.flatMap((t) => holding.get(t) ?? []))].sort((a, b) => a - b);
+    for (const i of candidates) {
+      const p = byOverlap[i];
       let shared = 0;
       let extra = 0;
       let topical = false;
@@ -197,7 +216,7 @@ export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAUL
     const alternatives = ranked.slice(1, 1 + MAX_SUGGESTIONS);
     // A curated phrasing asked word for word is answered with its pair, however close another pair
     // comes by overlap; only when two pairs hold the same phrasing does the gap rule decide.
-    const exactPairs = new Set(phrasings.filter((p) => p.key === phrase).map((p) => p.pair.id));
+    const exactPairs = new Set((byKey.get(phrase) ?? []).map((p) => p.pair.id));
     const exact = exactPairs.size === 1 && first !== undefined && exactPairs.has(first.pair.id);
     if (
       first &&
