@@ -177,36 +177,43 @@ export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAUL
     for (const p of byKey.get(key) ?? [])
       offer({ pair: p.pair, score: 1, phrasing: p.text, coverage: 1, topical: true });
     // Only phrasings holding a query word, visited in index order: ties then resolve as a full scan would.
-    const candidates = [...new Set(q.flatMap((t) => holding.get(t) ?? []))].sort((a, b) => a - b);
-    for (const i of candidates) {
+    const holds = new Uint8Array(byOverlap.length);
+    for (const t of q) for (const i of holding.get(t) ?? []) holds[i] = 1;
+    const qw = q.map(w);
+    for (let i = 0; i < byOverlap.length; i++) {
+      if (holds[i] === 0) continue;
       const p = byOverlap[i];
       let shared = 0;
       let extra = 0;
       let topical = false;
       const ofPair = pairWords.get(p.pair.id);
       const ofAnswer = answerWords.get(p.pair.id);
-      for (const t of q) {
+      for (let j = 0; j < q.length; j++) {
+        const t = q[j];
         if (p.tokens.includes(t)) {
-          shared += w(t);
+          shared += qw[j];
           topical ||= t !== MEDICINE_TOKEN;
-        } else if (ofPair?.has(t)) extra += thresholds.pairWords * w(t);
-        else if (ofAnswer?.has(t)) extra += thresholds.answerWords * w(t);
+        } else if (ofPair?.has(t)) extra += thresholds.pairWords * qw[j];
+        else if (ofAnswer?.has(t)) extra += thresholds.answerWords * qw[j];
       }
       if (shared === 0) continue;
       let score = (2 * (shared + extra)) / (qWeight + p.weight + extra);
       // A short follow-up ("which ones are serious?") leans towards the section just discussed.
       if (contextSection && p.pair.sectionKey === contextSection && p.pair.id !== contextPairId)
         score *= 1.15;
+      score = Math.min(1, score);
+      // The candidate object is made only when it improves on the pair's best so far (most do not).
+      const prev = best.get(p.pair.id);
+      if (prev && score <= prev.score) continue;
       const coverage = qWeight > 0 ? (shared + extra) / qWeight : 0;
-      offer({ pair: p.pair, score: Math.min(1, score), phrasing: p.text, coverage, topical });
+      best.set(p.pair.id, { pair: p.pair, score, phrasing: p.text, coverage, topical });
     }
     return [...best.values()].sort((a, b) => b.score - a.score);
   };
 
   const match = (text: string, options: MatchOptions = {}): MatchResult => {
-    const prepared = prepare(text);
-    const tokens = normaliser.tokens(prepared);
-    const phrase = normaliser.phrase(prepared);
+    const phrase = normaliser.phrase(prepare(text));
+    const tokens = normaliser.tokensOfPhrase(phrase);
     const ranked = tokens.length === 0 ? [] : rank(tokens, phrase, options.contextPairId);
     // A topic the overview never covers, or another medicine asked about on its own, is not
     // answered from a pair that shares its other words.
