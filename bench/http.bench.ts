@@ -6,11 +6,10 @@
 // Each server runs in a child process: its peak RSS is then its own (not autocannon's nor the other
 // servers'), and on a 2-core machine the load generator and the server each get a core, as they would
 // on separate machines. Numbers only, no asserts.
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { startServer } from './servers/spawn';
+import { drive, messageActivity, questions, type Run } from './turns';
 
 // npm run bench:http -- --seconds 10 [--only bot] [--profile DIR]
 // --profile: --cpu-prof in each child, into DIR/<server>/ (one file per thread: tsx's loader has its own;
@@ -29,55 +28,12 @@ const CONNECTIONS = 50;
 const CONVERSATIONS = 500;
 const SERVERS = ['bare', 'echo', 'bot'].filter((s) => !args.only || args.only.split(',').includes(s));
 
-// Every question of the evaluation sets (in scope, out of scope, typos...), in a fixed order.
-const evalDir = join(__dirname, '..', 'test', 'eval');
-const questions = readdirSync(evalDir)
-  .filter((f) => f.endsWith('.json'))
-  .sort()
-  .flatMap((f) => (JSON.parse(readFileSync(join(evalDir, f), 'utf8')) as { q: string }[]).map((i) => i.q));
-
-function activity(n: number): string {
-  return JSON.stringify({
-    type: 'message',
-    id: `bench-${n}`,
-    channelId: 'directline',
-    serviceUrl: 'http://127.0.0.1:9/unused',
-    deliveryMode: 'expectReplies',
-    conversation: { id: `bench-conv-${n % CONVERSATIONS}` },
-    from: { id: `bench-user-${n % CONVERSATIONS}` },
-    recipient: { id: 'bot' },
-    text: questions[n % questions.length],
+const load = (port: number, seconds: number): Promise<Run> =>
+  drive(port, {
+    connections: CONNECTIONS,
+    seconds,
+    body: (n) => messageActivity(n, String(n % CONVERSATIONS)),
   });
-}
-
-interface Run {
-  result: autocannon.Result;
-  /** Every response's latency in ms: autocannon's own summary has p90 and p97.5 but no p95. */
-  latencies: number[];
-}
-
-function load(port: number, seconds: number): Promise<Run> {
-  let n = 0;
-  const latencies: number[] = [];
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: `http://127.0.0.1:${port}/api/messages`,
-        connections: CONNECTIONS,
-        duration: seconds,
-        requests: [
-          {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            setupRequest: (request) => ({ ...request, body: activity(n++) }),
-          },
-        ],
-      },
-      (err, result) => (err ? reject(err) : resolve({ result, latencies })),
-    );
-    instance.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
-  });
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;

@@ -6,15 +6,22 @@ export interface FromChild {
   /** Resident set size now, and its peak since the process started (bytes). */
   rss?: number;
   peakRss?: number;
+  /** V8 heap in use (bytes): the state kept in memory shows here first. */
+  heapUsed?: number;
+  /** Whether a forced garbage collection ran first (only with --expose-gc). */
+  collected?: boolean;
   /** CPU time used so far, user and system (µs): per turn, a figure other load on the machine barely moves. */
   cpuMicros?: number;
 }
 
-function memory(): FromChild {
+function memory(collected = false): FromChild {
   // resourceUsage().maxRSS is in kilobytes.
   const { user, system } = process.cpuUsage();
+  const { rss, heapUsed } = process.memoryUsage();
   return {
-    rss: process.memoryUsage().rss,
+    rss,
+    heapUsed,
+    collected,
     peakRss: process.resourceUsage().maxRSS * 1024,
     cpuMicros: user + system,
   };
@@ -34,8 +41,12 @@ export function serveForBenchmark(server: Listener): void {
     process.send!({ port } satisfies FromChild);
   });
   process.on('message', (message: ToChild) => {
-    if (message === 'gc') (globalThis as { gc?: () => void }).gc?.();
-    if (message === 'memory' || message === 'gc') process.send!(memory());
+    if (message === 'memory') process.send!(memory());
+    if (message === 'gc') {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      process.send!(memory(gc !== undefined));
+    }
     // A clean exit, not a signal, so that --cpu-prof gets to write its profile.
     if (message === 'stop') process.exit(0);
   });

@@ -15,7 +15,13 @@ export interface BenchServer {
 async function ask(child: ChildProcess, message: ToChild): Promise<Required<Omit<FromChild, 'port'>>> {
   child.send(message);
   const [reply] = (await once(child, 'message')) as [Required<FromChild>];
-  return { rss: reply.rss, peakRss: reply.peakRss, cpuMicros: reply.cpuMicros };
+  return {
+    rss: reply.rss,
+    peakRss: reply.peakRss,
+    heapUsed: reply.heapUsed,
+    collected: reply.collected,
+    cpuMicros: reply.cpuMicros,
+  };
 }
 
 /**
