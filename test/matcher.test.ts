@@ -6,7 +6,7 @@ import type { KnowledgeBase, QAPair } from '../knowledge/types';
 import { createMatcher, DEFAULT_THRESHOLDS, type MatchResult } from '../knowledge/match/matcher';
 import { basicForm, createNormaliser, MEDICINE_TOKEN, OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
 import levenshtein from 'damerau-levenshtein';
-import { createSpeller, editDistanceAtLeast } from '../knowledge/match/speller';
+import { createSpeller, editDistanceAtLeast, lettersMissing } from '../knowledge/match/speller';
 import safetyPatterns from '../safety/patterns.json';
 
 const realKb = kbJson as KnowledgeBase;
@@ -175,7 +175,7 @@ describe('speller', () => {
     expect(createSpeller(['dose'], 0.3, ['planes']).correct('planer')).to.equal('planer');
   });
 
-  it('bounds the edit distance from below, never above it, so no candidate is wrongly ruled out', () => {
+  it('bounds edit distances from below, never above them, so no candidate is wrongly ruled out', () => {
     // Every pair of the safety vocabulary and the knowledge base's names and synonyms, plus typos.
     const words = [
       ...new Set([
@@ -198,12 +198,17 @@ describe('speller', () => {
         const distance = levenshtein(a, b).steps;
         expect(bound, `${a} / ${b}`).to.be.at.most(distance);
         if (bound === distance) tight++;
+        // Edits to turn a into b, or into any part of b, supply at least the letters b lacks.
+        expect(lettersMissing(a, b), `${a} in ${b}`).to.be.at.most(distance);
       }
     }
     expect(tight).to.be.greaterThan(words.length); // not trivially 0
     expect(editDistanceAtLeast('tierd', 'tired')).to.equal(0); // a swap keeps the letters
     expect(editDistanceAtLeast('pain', 'rash')).to.equal(3);
     expect(editDistanceAtLeast('œdème', 'oedeme')).to.equal(0); // beyond ASCII: no bound
+    expect(lettersMissing('dose', 'overdosed')).to.equal(0); // found inside a longer word
+    expect(lettersMissing('effects', 'efects')).to.equal(1);
+    expect(lettersMissing('xyz', 'dose')).to.equal(3);
   });
 });
 

@@ -44,6 +44,34 @@ export function editDistanceAtLeast(a: string, b: string): number {
   return ascii ? Math.max(Math.abs(a.length - b.length), Math.ceil(difference / 2)) : 0;
 }
 
+/**
+ * How many of the pattern's letters (counted with repeats) the text lacks: a lower bound of the edits
+ * between the pattern and any part of the text, since each edit supplies at most one missing letter.
+ * 0 (no bound) for characters beyond ASCII.
+ */
+export function lettersMissing(pattern: string, text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) letterCounts[c]--;
+  }
+  let missing = 0;
+  let ascii = true;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern.charCodeAt(i);
+    if (c >= 128) ascii = false;
+    else if (++letterCounts[c] > 0) missing++;
+  }
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) letterCounts[c] = 0;
+  }
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern.charCodeAt(i);
+    if (c < 128) letterCounts[c] = 0;
+  }
+  return ascii ? missing : 0;
+}
+
 export interface Speller {
   /** The known word a typo stands for, or the word itself when nothing is close enough. */
   correct(word: string): string;
@@ -77,10 +105,18 @@ export function createSpeller(
   const correct = (word: string): string => {
     if (word.length < 5 || /\d/.test(word) || known.has(word)) return word;
     const slack = Math.max(1, Math.floor(word.length / 6));
-    const hit = indexes
-      .get(word[0])
-      ?.search(word, { limit: 8 })
-      .find((h) => Math.abs(h.item.length - word.length) <= slack);
+    // fuse.js scores a word by the edits to the best-matching part of an item, over the word's length.
+    // When no item of about the same length lacks few enough of the word's letters, no hit it returns
+    // could be accepted below, so the search is skipped: most words that are not typos end here.
+    const mayHit = (byLetter.get(word[0]) ?? []).some(
+      (w) => Math.abs(w.length - word.length) <= slack && lettersMissing(word, w) / word.length <= threshold,
+    );
+    const hit = mayHit
+      ? indexes
+          .get(word[0])
+          ?.search(word, { limit: 8 })
+          .find((h) => Math.abs(h.item.length - word.length) <= slack)
+      : undefined;
     if (hit && (hit.score ?? 1) <= threshold) return hit.item;
     // Only a single candidate one step away is trusted: two would make the correction a guess.
     const near = (byLetter.get(word[0]) ?? []).filter(
