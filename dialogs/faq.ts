@@ -58,9 +58,10 @@ export function answerQuestion(
   matcher: Matcher,
   text: string,
   contextPairId?: string,
+  basic = basicForm(text),
 ): FaqOutcome {
   // A clicked suggestion sends a pair's own question back: answer it exactly.
-  const exact = pairAskedExactly(kb, basicForm(text));
+  const exact = pairAskedExactly(kb, basic);
   const result = matcher.match(text, { contextPairId });
   // The matcher's own off-topic phrase list (knowledge/match/lexicon.json) decides, so there is one list.
   const offTopic = result.tokens.includes(OFF_TOPIC_TOKEN);

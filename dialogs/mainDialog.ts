@@ -22,6 +22,7 @@ import { messageText, sendReply, type BotServices } from './services';
 import { answerQuestion, fallbackReply, unclearReply } from './faq';
 import { helpReply, menuReply, smallTalkReply } from './replies';
 import { isReroute } from './interruptibleDialog';
+import { basicForm } from '../knowledge/match/normalise';
 
 export const MAIN_DIALOG = 'mainDialog';
 const ROUTE = 'route';
@@ -55,7 +56,9 @@ export async function routeMessage(
   const routed = (route: string, pairId?: string): void =>
     services.log?.debug('turn.route', { route, pairId });
   const text = messageText(context);
-  const command = recogniseCommand(text);
+  // Normalised once here for every recogniser below, which would otherwise each do it again.
+  const basic = basicForm(text);
+  const command = recogniseCommand(text, basic);
   if (command) routed(`command:${command}`);
   if (command === 'help') {
     await sendReply(context, services, helpReply(services));
@@ -69,26 +72,26 @@ export async function routeMessage(
     await sendReply(context, services, menuReply(services));
     return undefined;
   }
-  const smallTalk = recogniseSmallTalk(text);
+  const smallTalk = recogniseSmallTalk(text, basic);
   if (smallTalk) {
     routed(`smalltalk:${smallTalk}`);
     await sendReply(context, services, smallTalkReply(services, smallTalk));
     return undefined;
   }
-  if (isBareChoice(text)) {
+  if (isBareChoice(text, basic)) {
     // No list is waiting for a pick (a flow's question would have read it): ask, with the menu.
     routed('unclear:bare-choice');
     await sendReply(context, services, unclearReply());
     return undefined;
   }
-  if (isNotCovered(text)) {
+  if (isNotCovered(text, basic)) {
     routed('faq:not-covered');
     await sendReply(context, services, fallbackReply());
     return undefined;
   }
   const previous = await services.lastPair.get(context);
-  const outcome = answerQuestion(services.kb, services.matcher, text, previous);
-  const flow = recogniseFlow(text);
+  const outcome = answerQuestion(services.kb, services.matcher, text, previous, basic);
+  const flow = recogniseFlow(text, basic);
   // "How do I take it with alcohol?" names a flow but asks what the overview never covers: the
   // honest fallback, not the flow's question.
   if (flow && !outcome.offTopic) {

@@ -17,12 +17,16 @@ import {
 } from './dialogs.harness';
 import {
   flowData as flowTable,
+  isBareChoice,
+  isNotCovered,
   isQuestion,
+  recogniseCommand,
   recogniseFlow,
   recogniseOption,
+  recogniseSmallTalk,
   type FlowId,
 } from '../dialogs/intents';
-import { OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
+import { basicForm, OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
 import { fillTemplate } from '../render/renderer';
 
 const { kb } = knowledge;
@@ -844,5 +848,28 @@ describe('dialogs: a turn with no flow running is routed without the dialog mach
     expect((await createHarness().say('What is Imnovid used for?')).map((r) => r.type)).to.deep.equal([
       ActivityTypes.Message,
     ]);
+  });
+});
+
+describe('intents: the basic form a caller already has', () => {
+  it('gives the same answers as letting each recogniser normalise the message', () => {
+    const messages = [
+      ...Object.values(TRIGGERS).flat(),
+      'help please',
+      'ok cancel',
+      'thanks!',
+      '2',
+      'How many capsules are in a pack?',
+      'What is Imnovid used for?',
+      'Hi there',
+    ];
+    for (const text of messages) {
+      const basic = basicForm(text);
+      expect(recogniseCommand(text, basic), text).to.equal(recogniseCommand(text));
+      expect(recogniseSmallTalk(text, basic), text).to.equal(recogniseSmallTalk(text));
+      expect(recogniseFlow(text, basic), text).to.equal(recogniseFlow(text));
+      expect(isBareChoice(text, basic), text).to.equal(isBareChoice(text));
+      expect(isNotCovered(text, basic), text).to.equal(isNotCovered(text));
+    }
   });
 });
