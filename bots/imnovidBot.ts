@@ -1,5 +1,6 @@
 // The Bot Framework layer: Teams mentions, welcome, bad input, the safety gate, then the dialogs.
 import {
+  ActivityEx,
   PrivateConversationState,
   type Activity,
   TeamsActivityHandler,
@@ -8,10 +9,12 @@ import {
   type Storage,
 } from 'botbuilder';
 import { runDialog, type DialogState } from 'botbuilder-dialogs';
+// botbuilder's own dependency (same version): the test runDialog applies to tell a skill's turn.
+import { SkillValidation, type ClaimsIdentity } from 'botframework-connector';
 import type { Config } from '../config';
 import type { LoadedKnowledge } from '../knowledge/load';
 import type { Logger } from '../server/log';
-import { MainDialog } from '../dialogs/mainDialog';
+import { MainDialog, ROUTED_FLOW, routeMessage } from '../dialogs/mainDialog';
 import { messageText, sendReply, fill, type BotServices } from '../dialogs/services';
 import { helpReply, welcomeReply } from '../dialogs/replies';
 import { createSafetyGate, type SafetyGate } from '../safety/gate';
@@ -118,8 +121,46 @@ export class ImnovidBot extends TeamsActivityHandler {
       return;
     }
 
+    if (await this.routesWithoutDialogs(context)) {
+      // No flow is running, so the router alone decides; the dialogs run only to begin a flow.
+      const flow = await routeMessage(context, this.services);
+      if (!flow) {
+        await sendBotStateTrace(context);
+        return;
+      }
+      context.turnState.set(ROUTED_FLOW, flow);
+    }
     await runDialog(this.dialog, context, this.dialogState);
   }
+
+  /**
+   * Whether this turn can skip the dialog machinery: runDialog builds a dialog set, contexts and their
+   * memory scopes on every turn, which cost more than the whole answer. With no dialog on the stack it
+   * would only begin the router, so the router is called directly. Skills keep runDialog, which also
+   * ends their turns with an EndOfConversation to the parent bot.
+   */
+  private async routesWithoutDialogs(context: TurnContext): Promise<boolean> {
+    const state = await this.dialogState.get(context);
+    if ((state?.dialogStack?.length ?? 0) > 0) return false;
+    const identity = context.turnState.get<ClaimsIdentity | undefined>(context.adapter.BotIdentityKey);
+    return !(identity && SkillValidation.isSkillClaim(identity.claims));
+  }
+}
+
+/**
+ * runDialog ends each turn with a "BotState" trace of the dialog memory (the Emulator shows it; with
+ * expectReplies it is in the response). A turn the router handled alone sends the same trace: with no
+ * dialog left running, that memory is the turn's activity alone.
+ */
+async function sendBotStateTrace(context: TurnContext): Promise<void> {
+  await context.sendActivity(
+    ActivityEx.createTraceActivity(
+      'BotState',
+      'https://www.botframework.com/schemas/botState',
+      { turn: { activity: context.activity } },
+      'Bot State',
+    ),
+  );
 }
 
 /**

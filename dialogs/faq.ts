@@ -36,15 +36,32 @@ export function unclearReply(): Reply {
   return { intro: [texts.unclear], buttons: texts.menuButtons };
 }
 
+/** Each pair by its question's basic form (the first pair wins a tie, as a search in order would). */
+const byQuestion = new WeakMap<KnowledgeBase, Map<string, QAPair>>();
+
+function pairAskedExactly(kb: KnowledgeBase, form: string): QAPair | undefined {
+  let index = byQuestion.get(kb);
+  if (!index) {
+    // Built once per knowledge base: normalising every question on every turn cost more than matching.
+    index = new Map();
+    for (const p of kb.pairs) {
+      const key = basicForm(p.question);
+      if (!index.has(key)) index.set(key, p);
+    }
+    byQuestion.set(kb, index);
+  }
+  return index.get(form);
+}
+
 export function answerQuestion(
   kb: KnowledgeBase,
   matcher: Matcher,
   text: string,
   contextPairId?: string,
+  basic = basicForm(text),
 ): FaqOutcome {
   // A clicked suggestion sends a pair's own question back: answer it exactly.
-  const form = basicForm(text);
-  const exact = kb.pairs.find((p) => basicForm(p.question) === form);
+  const exact = pairAskedExactly(kb, basic);
   const result = matcher.match(text, { contextPairId });
   // The matcher's own off-topic phrase list (knowledge/match/lexicon.json) decides, so there is one list.
   const offTopic = result.tokens.includes(OFF_TOPIC_TOKEN);

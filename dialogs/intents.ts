@@ -22,18 +22,21 @@ function stripPoliteness(text: string): string {
     .replace(/\s+(please|now|then|thanks|thank you)$/, '');
 }
 
-export function recogniseCommand(text: string): Command | undefined {
-  const t = stripPoliteness(basicForm(text));
+// Each recogniser takes the message and, optionally, its basic form when the caller already has it
+// (the router asks several in a row about one message).
+
+export function recogniseCommand(text: string, basic = basicForm(text)): Command | undefined {
+  const t = stripPoliteness(basic);
   return commandRes.find(([, re]) => re.test(t))?.[0];
 }
 
-export function recogniseSmallTalk(text: string): SmallTalk | undefined {
-  const t = stripPoliteness(basicForm(text));
+export function recogniseSmallTalk(text: string, basic = basicForm(text)): SmallTalk | undefined {
+  const t = stripPoliteness(basic);
   return smallTalkRes.find(([, re]) => re.test(t))?.[0];
 }
 
-export function recogniseFlow(text: string): FlowId | undefined {
-  const t = basicForm(text);
+export function recogniseFlow(text: string, basic = basicForm(text)): FlowId | undefined {
+  const t = basic;
   return flowRes.find(([, re]) => re.test(t))?.[0];
 }
 
@@ -51,13 +54,13 @@ const bareChoiceRe = whole(intents.bareChoice.patterns);
 const notCoveredRe = anywhere(intents.notCovered.patterns);
 
 /** A lone number or letter ("2", "b"): a pick from a list, meaningless when no list is waiting for one. */
-export function isBareChoice(text: string): boolean {
-  return bareChoiceRe.test(basicForm(text));
+export function isBareChoice(text: string, basic = basicForm(text)): boolean {
+  return bareChoiceRe.test(basic);
 }
 
 /** A question the overview never covers though its words match a pair (dispensing quantities, pack sizes). */
-export function isNotCovered(text: string): boolean {
-  return notCoveredRe.test(basicForm(text));
+export function isNotCovered(text: string, basic = basicForm(text)): boolean {
+  return notCoveredRe.test(basic);
 }
 
 const clarifyRe = whole(intents.clarify);

@@ -1,6 +1,7 @@
 // The root dialog: routes each new message to a guided flow, a fixed reply, or the FAQ answer.
 // A running flow receives the message first (runDialog continues it), with its interruptions; a flow
 // that finds the message was not for it ends with a reroute, and the router handles the same message.
+import type { TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
   WaterfallDialog,
@@ -21,6 +22,7 @@ import { messageText, sendReply, type BotServices } from './services';
 import { answerQuestion, fallbackReply, unclearReply } from './faq';
 import { helpReply, menuReply, smallTalkReply } from './replies';
 import { isReroute } from './interruptibleDialog';
+import { basicForm } from '../knowledge/match/normalise';
 
 export const MAIN_DIALOG = 'mainDialog';
 const ROUTE = 'route';
@@ -28,6 +30,88 @@ const ROUTE = 'route';
 /** How the router was started: afresh, or with the message a guided flow found was not for it. */
 interface RouteOptions {
   rerouted?: boolean;
+}
+
+/** A guided flow the router chose for a message: the flow's dialog and the option the message named. */
+export interface FlowStart {
+  dialogId: string;
+  optionId?: string;
+}
+
+/**
+ * Where the bot leaves a flow it already chose before running the dialogs (see routeMessage), so that the
+ * router does not match the same message twice.
+ */
+export const ROUTED_FLOW = Symbol('routedFlow');
+
+/**
+ * Routes a message when no flow is running: sends the reply (a command, small talk, an answer, "Did you
+ * mean", the fallback) and returns undefined, or sends nothing and returns the flow to begin.
+ */
+export async function routeMessage(
+  context: TurnContext,
+  services: BotServices,
+  rerouted = false,
+): Promise<FlowStart | undefined> {
+  const routed = (route: string, pairId?: string): void =>
+    services.log?.debug('turn.route', { route, pairId });
+  const text = messageText(context);
+  // Normalised once here for every recogniser below, which would otherwise each do it again.
+  const basic = basicForm(text);
+  const command = recogniseCommand(text, basic);
+  if (command) routed(`command:${command}`);
+  if (command === 'help') {
+    await sendReply(context, services, helpReply(services));
+    return undefined;
+  }
+  if (command === 'none') {
+    await sendReply(context, services, fallbackReply());
+    return undefined;
+  }
+  if (command === 'menu' || command === 'cancel') {
+    await sendReply(context, services, menuReply(services));
+    return undefined;
+  }
+  const smallTalk = recogniseSmallTalk(text, basic);
+  if (smallTalk) {
+    routed(`smalltalk:${smallTalk}`);
+    await sendReply(context, services, smallTalkReply(services, smallTalk));
+    return undefined;
+  }
+  if (isBareChoice(text, basic)) {
+    // No list is waiting for a pick (a flow's question would have read it): ask, with the menu.
+    routed('unclear:bare-choice');
+    await sendReply(context, services, unclearReply());
+    return undefined;
+  }
+  if (isNotCovered(text, basic)) {
+    routed('faq:not-covered');
+    await sendReply(context, services, fallbackReply());
+    return undefined;
+  }
+  const previous = await services.lastPair.get(context);
+  const outcome = answerQuestion(services.kb, services.matcher, text, previous, basic);
+  const flow = recogniseFlow(text, basic);
+  // "How do I take it with alcohol?" names a flow but asks what the overview never covers: the
+  // honest fallback, not the flow's question.
+  if (flow && !outcome.offTopic) {
+    routed(`flow:${flow}`);
+    return {
+      dialogId: flow === 'howToTake' ? HOW_TO_TAKE_DIALOG : RISK_DIALOG,
+      optionId: recogniseOption(flow, text)?.id,
+    };
+  }
+  routed(
+    `faq:${outcome.answered ? 'answer' : outcome.offTopic ? 'off-topic' : outcome.result.kind}`,
+    outcome.answered?.id,
+  );
+  // A question that ended a flow ("and for how long?") follows the flow's question, not an answer, so
+  // suggestions drawn from elsewhere would mislead: a close call there gets the honest fallback.
+  const reply =
+    rerouted && outcome.result.kind === 'suggest' && !outcome.answered ? fallbackReply() : outcome.reply;
+  await sendReply(context, services, reply);
+  if (outcome.answered) await services.lastPair.set(context, outcome.answered.id);
+  return undefined;
 }
 
 export class MainDialog extends ComponentDialog {
@@ -39,10 +123,6 @@ export class MainDialog extends ComponentDialog {
     this.initialDialogId = ROUTE;
   }
 
-  private routed(route: string, pairId?: string): void {
-    this.services.log?.debug('turn.route', { route, pairId });
-  }
-
   // Routing starts a flow only through beginDialog, which never reroutes, so this cannot loop.
   private async afterFlow(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (isReroute(step.result)) return step.replaceDialog(ROUTE, { rerouted: true } satisfies RouteOptions);
@@ -51,59 +131,12 @@ export class MainDialog extends ComponentDialog {
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { context } = step;
-    const text = messageText(context);
-    const command = recogniseCommand(text);
-    if (command) this.routed(`command:${command}`);
-    if (command === 'help') {
-      await sendReply(context, this.services, helpReply(this.services));
-      return step.endDialog();
-    }
-    if (command === 'none') {
-      await sendReply(context, this.services, fallbackReply());
-      return step.endDialog();
-    }
-    if (command === 'menu' || command === 'cancel') {
-      await sendReply(context, this.services, menuReply(this.services));
-      return step.endDialog();
-    }
-    const smallTalk = recogniseSmallTalk(text);
-    if (smallTalk) {
-      this.routed(`smalltalk:${smallTalk}`);
-      await sendReply(context, this.services, smallTalkReply(this.services, smallTalk));
-      return step.endDialog();
-    }
-    if (isBareChoice(text)) {
-      // No list is waiting for a pick (a flow's question would have read it): ask, with the menu.
-      this.routed('unclear:bare-choice');
-      await sendReply(context, this.services, unclearReply());
-      return step.endDialog();
-    }
-    if (isNotCovered(text)) {
-      this.routed('faq:not-covered');
-      await sendReply(context, this.services, fallbackReply());
-      return step.endDialog();
-    }
-    const previous = await this.services.lastPair.get(context);
-    const outcome = answerQuestion(this.services.kb, this.services.matcher, text, previous);
-    const flow = recogniseFlow(text);
-    // "How do I take it with alcohol?" names a flow but asks what the overview never covers: the
-    // honest fallback, not the flow's question.
-    if (flow && !outcome.offTopic) {
-      this.routed(`flow:${flow}`);
-      const dialogId = flow === 'howToTake' ? HOW_TO_TAKE_DIALOG : RISK_DIALOG;
-      return step.beginDialog(dialogId, { optionId: recogniseOption(flow, text)?.id });
-    }
-    this.routed(
-      `faq:${outcome.answered ? 'answer' : outcome.offTopic ? 'off-topic' : outcome.result.kind}`,
-      outcome.answered?.id,
-    );
-    // A question that ended a flow ("and for how long?") follows the flow's question, not an answer, so
-    // suggestions drawn from elsewhere would mislead: a close call there gets the honest fallback.
     const rerouted = (step.options as RouteOptions | undefined)?.rerouted === true;
-    const reply =
-      rerouted && outcome.result.kind === 'suggest' && !outcome.answered ? fallbackReply() : outcome.reply;
-    await sendReply(context, this.services, reply);
-    if (outcome.answered) await this.services.lastPair.set(context, outcome.answered.id);
+    // Taken once: a later reroute in the same turn routes afresh.
+    const chosen = rerouted ? undefined : (context.turnState.get(ROUTED_FLOW) as FlowStart | undefined);
+    context.turnState.delete(ROUTED_FLOW);
+    const flow = chosen ?? (await routeMessage(context, this.services, rerouted));
+    if (flow) return step.beginDialog(flow.dialogId, { optionId: flow.optionId });
     return step.endDialog();
   }
 }

@@ -4,6 +4,7 @@
 import patterns from './patterns.json';
 import levenshtein from 'damerau-levenshtein';
 import { basicForm } from '../knowledge/match/normalise';
+import { editDistanceAtLeast } from '../knowledge/match/speller';
 import { fillPlaceholders } from '../render/placeholders';
 
 export type SafetyKind = 'red-flag' | 'personal-advice';
@@ -60,7 +61,9 @@ export function createCorrector(vocabulary: string[], leaveAlone: string[]): (wo
     let best = word;
     let bestDistance = max + 1;
     for (const candidate of byInitial.get(word[0]!) ?? []) {
-      if (Math.abs(candidate.length - word.length) > max) continue;
+      // Only a candidate within `max` edits can win; the letter count bound rules most out cheaply.
+      if (Math.abs(candidate.length - word.length) > max || editDistanceAtLeast(word, candidate) > max)
+        continue;
       // Damerau-Levenshtein: a swap of neighbours ("pian" for "pain"), the commonest typo, is one edit.
       const d = levenshtein(word, candidate).steps;
       if (d < bestDistance) {

@@ -17,12 +17,16 @@ import {
 } from './dialogs.harness';
 import {
   flowData as flowTable,
+  isBareChoice,
+  isNotCovered,
   isQuestion,
+  recogniseCommand,
   recogniseFlow,
   recogniseOption,
+  recogniseSmallTalk,
   type FlowId,
 } from '../dialogs/intents';
-import { OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
+import { basicForm, OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
 import { fillTemplate } from '../render/renderer';
 
 const { kb } = knowledge;
@@ -782,4 +786,90 @@ describe('dialogs: thanks in everyday words', () => {
       );
     });
   }
+});
+
+describe('dialogs: a turn with no flow running is routed without the dialog machinery', () => {
+  /** A harness whose adapter keeps trace activities, as the Emulator and expectReplies callers get them. */
+  function tracing(): Harness {
+    const h = createHarness();
+    h.adapter.enableTrace = true;
+    return h;
+  }
+  const traceOf = (replies: Partial<Activity>[]): Partial<Activity> | undefined =>
+    replies.find((r) => r.type === ActivityTypes.Trace);
+
+  it('ends with the BotState trace runDialog sends when no dialog is left running', async () => {
+    const h = tracing();
+    // The first turn is routed directly; the second ends a flow inside runDialog.
+    const direct = await h.say('What is Imnovid used for?');
+    await h.say('how do I take it');
+    const viaDialogs = await h.say('with dexamethasone only');
+    for (const [replies, text] of [
+      [direct, 'What is Imnovid used for?'],
+      [viaDialogs, 'with dexamethasone only'],
+    ] as const) {
+      expect(replies.map((r) => r.type)).to.deep.equal([ActivityTypes.Message, ActivityTypes.Trace]);
+      const trace = traceOf(replies)!;
+      expect(trace.name).to.equal('BotState');
+      expect(trace.label).to.equal('Bot State');
+      expect(trace.valueType).to.equal('https://www.botframework.com/schemas/botState');
+      // As it travels: runDialog's memory snapshot also names empty scopes, which JSON leaves out.
+      const value = JSON.parse(JSON.stringify(trace.value)) as { turn: { activity: Partial<Activity> } };
+      expect(Object.keys(value)).to.deep.equal(['turn']);
+      expect(value.turn.activity.text).to.equal(text);
+    }
+  });
+
+  it('matches a message that starts a flow once, and the flow begins as before', async () => {
+    const h = createHarness();
+    expectPrompt(await h.say('how do I take it'), 'howToTake');
+    expect(h.matcherCalls.map((c) => c.text)).to.deep.equal(['how do I take it']);
+    expectFinalAnswer(await h.say('with dexamethasone only'), 'howToTake', 'dexamethasone');
+  });
+
+  it("keeps runDialog for a skill's turn, which ends with an EndOfConversation to the parent bot", async () => {
+    const h = createHarness();
+    h.adapter.use(async (context, next) => {
+      // A skill claim: a token version, this bot as the audience, another bot as the caller.
+      const claims = [
+        { type: 'ver', value: '1.0' },
+        { type: 'aud', value: 'this-bot-app-id' },
+        { type: 'appid', value: 'parent-bot-app-id' },
+      ];
+      context.turnState.set(context.adapter.BotIdentityKey, { isAuthenticated: true, claims });
+      await next();
+    });
+    const replies = await h.say('What is Imnovid used for?');
+    expect(replies.map((r) => r.type)).to.deep.equal([
+      ActivityTypes.Message,
+      ActivityTypes.EndOfConversation,
+    ]);
+    // Without the skill claim the same message gets its answer alone.
+    expect((await createHarness().say('What is Imnovid used for?')).map((r) => r.type)).to.deep.equal([
+      ActivityTypes.Message,
+    ]);
+  });
+});
+
+describe('intents: the basic form a caller already has', () => {
+  it('gives the same answers as letting each recogniser normalise the message', () => {
+    const messages = [
+      ...Object.values(TRIGGERS).flat(),
+      'help please',
+      'ok cancel',
+      'thanks!',
+      '2',
+      'How many capsules are in a pack?',
+      'What is Imnovid used for?',
+      'Hi there',
+    ];
+    for (const text of messages) {
+      const basic = basicForm(text);
+      expect(recogniseCommand(text, basic), text).to.equal(recogniseCommand(text));
+      expect(recogniseSmallTalk(text, basic), text).to.equal(recogniseSmallTalk(text));
+      expect(recogniseFlow(text, basic), text).to.equal(recogniseFlow(text));
+      expect(isBareChoice(text, basic), text).to.equal(isBareChoice(text));
+      expect(isNotCovered(text, basic), text).to.equal(isNotCovered(text));
+    }
+  });
 });

@@ -5,7 +5,9 @@ import kbJson from '../knowledge/kb.json';
 import type { KnowledgeBase, QAPair } from '../knowledge/types';
 import { createMatcher, DEFAULT_THRESHOLDS, type MatchResult } from '../knowledge/match/matcher';
 import { basicForm, createNormaliser, MEDICINE_TOKEN, OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
-import { createSpeller } from '../knowledge/match/speller';
+import levenshtein from 'damerau-levenshtein';
+import { createSpeller, editDistanceAtLeast, lettersMissing } from '../knowledge/match/speller';
+import safetyPatterns from '../safety/patterns.json';
 
 const realKb = kbJson as KnowledgeBase;
 
@@ -171,6 +173,42 @@ describe('speller', () => {
   it('keeps "keep" words as written but never corrects towards them', () => {
     expect(speller.correct('plane')).to.equal('plane');
     expect(createSpeller(['dose'], 0.3, ['planes']).correct('planer')).to.equal('planer');
+  });
+
+  it('bounds edit distances from below, never above them, so no candidate is wrongly ruled out', () => {
+    // Every pair of the safety vocabulary and the knowledge base's names and synonyms, plus typos.
+    const words = [
+      ...new Set([
+        ...safetyPatterns.vocabulary,
+        ...realKb.vocabulary.names.flatMap((n) => basicForm(n).split(' ')),
+        ...Object.keys(realKb.vocabulary.synonyms).flatMap((n) => basicForm(n).split(' ')),
+        'tierd',
+        'cylces',
+        'pian',
+        'accidently',
+        'pregnacy',
+        '',
+        'a',
+      ]),
+    ];
+    let tight = 0;
+    for (const a of words) {
+      for (const b of words) {
+        const bound = editDistanceAtLeast(a, b);
+        const distance = levenshtein(a, b).steps;
+        expect(bound, `${a} / ${b}`).to.be.at.most(distance);
+        if (bound === distance) tight++;
+        // Edits to turn a into b, or into any part of b, supply at least the letters b lacks.
+        expect(lettersMissing(a, b), `${a} in ${b}`).to.be.at.most(distance);
+      }
+    }
+    expect(tight).to.be.greaterThan(words.length); // not trivially 0
+    expect(editDistanceAtLeast('tierd', 'tired')).to.equal(0); // a swap keeps the letters
+    expect(editDistanceAtLeast('pain', 'rash')).to.equal(3);
+    expect(editDistanceAtLeast('œdème', 'oedeme')).to.equal(0); // beyond ASCII: no bound
+    expect(lettersMissing('dose', 'overdosed')).to.equal(0); // found inside a longer word
+    expect(lettersMissing('effects', 'efects')).to.equal(1);
+    expect(lettersMissing('xyz', 'dose')).to.equal(3);
   });
 });
 

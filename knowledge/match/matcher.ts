@@ -139,6 +139,24 @@ export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAUL
     normaliser.keepWords,
   );
 
+  // Lookups built once, so a query costs in proportion to its own words rather than to the whole index:
+  // the phrasings with each normalised whole text, each pair's section, and for each token the positions
+  // (in order) of the overlap phrasings that hold it. A phrasing sharing no word with the query scores 0.
+  const byKey = new Map<string, Phrasing[]>();
+  for (const p of phrasings) {
+    if (byKey.has(p.key)) byKey.get(p.key)!.push(p);
+    else byKey.set(p.key, [p]);
+  }
+  const sectionOf = new Map<string, string>();
+  for (const pair of kb.pairs) if (!sectionOf.has(pair.id)) sectionOf.set(pair.id, pair.sectionKey);
+  const holding = new Map<string, number[]>();
+  byOverlap.forEach((p, i) => {
+    for (const t of p.tokens) {
+      if (holding.has(t)) holding.get(t)!.push(i);
+      else holding.set(t, [i]);
+    }
+  });
+
   const prepare = (text: string): string => speller.correctText(basicForm(text.slice(0, MAX_QUERY_CHARS)));
   const analyse = (text: string): string[] => normaliser.tokens(prepare(text));
 
@@ -150,44 +168,52 @@ export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAUL
       weight.set(t, df.has(t) ? idf(t) : thresholds.unknown * thresholds.unknownDecay ** unknowns++);
     const w = (t: string): number => weight.get(t) ?? 0;
     const qWeight = q.reduce((s, t) => s + w(t), 0);
-    const contextSection = contextPairId
-      ? kb.pairs.find((p) => p.id === contextPairId)?.sectionKey
-      : undefined;
+    const contextSection = contextPairId ? sectionOf.get(contextPairId) : undefined;
     const best = new Map<string, Candidate>();
     const offer = (c: Candidate): void => {
       const prev = best.get(c.pair.id);
       if (!prev || c.score > prev.score) best.set(c.pair.id, c);
     };
-    for (const p of phrasings)
-      if (p.key === key) offer({ pair: p.pair, score: 1, phrasing: p.text, coverage: 1, topical: true });
-    for (const p of byOverlap) {
+    for (const p of byKey.get(key) ?? [])
+      offer({ pair: p.pair, score: 1, phrasing: p.text, coverage: 1, topical: true });
+    // Only phrasings holding a query word, visited in index order: ties then resolve as a full scan would.
+    const holds = new Uint8Array(byOverlap.length);
+    for (const t of q) for (const i of holding.get(t) ?? []) holds[i] = 1;
+    const qw = q.map(w);
+    for (let i = 0; i < byOverlap.length; i++) {
+      if (holds[i] === 0) continue;
+      const p = byOverlap[i];
       let shared = 0;
       let extra = 0;
       let topical = false;
       const ofPair = pairWords.get(p.pair.id);
       const ofAnswer = answerWords.get(p.pair.id);
-      for (const t of q) {
+      for (let j = 0; j < q.length; j++) {
+        const t = q[j];
         if (p.tokens.includes(t)) {
-          shared += w(t);
+          shared += qw[j];
           topical ||= t !== MEDICINE_TOKEN;
-        } else if (ofPair?.has(t)) extra += thresholds.pairWords * w(t);
-        else if (ofAnswer?.has(t)) extra += thresholds.answerWords * w(t);
+        } else if (ofPair?.has(t)) extra += thresholds.pairWords * qw[j];
+        else if (ofAnswer?.has(t)) extra += thresholds.answerWords * qw[j];
       }
       if (shared === 0) continue;
       let score = (2 * (shared + extra)) / (qWeight + p.weight + extra);
       // A short follow-up ("which ones are serious?") leans towards the section just discussed.
       if (contextSection && p.pair.sectionKey === contextSection && p.pair.id !== contextPairId)
         score *= 1.15;
+      score = Math.min(1, score);
+      // The candidate object is made only when it improves on the pair's best so far (most do not).
+      const prev = best.get(p.pair.id);
+      if (prev && score <= prev.score) continue;
       const coverage = qWeight > 0 ? (shared + extra) / qWeight : 0;
-      offer({ pair: p.pair, score: Math.min(1, score), phrasing: p.text, coverage, topical });
+      best.set(p.pair.id, { pair: p.pair, score, phrasing: p.text, coverage, topical });
     }
     return [...best.values()].sort((a, b) => b.score - a.score);
   };
 
   const match = (text: string, options: MatchOptions = {}): MatchResult => {
-    const prepared = prepare(text);
-    const tokens = normaliser.tokens(prepared);
-    const phrase = normaliser.phrase(prepared);
+    const phrase = normaliser.phrase(prepare(text));
+    const tokens = normaliser.tokensOfPhrase(phrase);
     const ranked = tokens.length === 0 ? [] : rank(tokens, phrase, options.contextPairId);
     // A topic the overview never covers, or another medicine asked about on its own, is not
     // answered from a pair that shares its other words.
@@ -197,7 +223,7 @@ export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAUL
     const alternatives = ranked.slice(1, 1 + MAX_SUGGESTIONS);
     // A curated phrasing asked word for word is answered with its pair, however close another pair
     // comes by overlap; only when two pairs hold the same phrasing does the gap rule decide.
-    const exactPairs = new Set(phrasings.filter((p) => p.key === phrase).map((p) => p.pair.id));
+    const exactPairs = new Set((byKey.get(phrase) ?? []).map((p) => p.pair.id));
     const exact = exactPairs.size === 1 && first !== undefined && exactPairs.has(first.pair.id);
     if (
       first &&

@@ -81,6 +81,8 @@ export interface Normaliser {
   readonly keepWords: ReadonlySet<string>;
   /** Content tokens of a text, after names, lay phrases, lemmas and stopwords. */
   tokens(basic: string): string[];
+  /** Content tokens of a text already through `phrase` (the same as `tokens` of the text, without redoing it). */
+  tokensOfPhrase(phrase: string): string[];
   /** The whole text after stemming, names and lay phrases, stopwords kept: for exact phrasing matches. */
   phrase(basic: string): string;
   /**
@@ -148,15 +150,15 @@ export function createNormaliser(vocabulary: Vocabulary): Normaliser {
 
   const phrase = (basic: string): string =>
     apply(phraseRules, apply(fillerRules, apply(nameRules, stemWords(basic))));
+  const tokensOfPhrase = (text: string): string[] =>
+    text.split(' ').filter((t) => t.length > 0 && !stopwords.has(t));
   return {
     knownWords,
     offTopicWords,
     keepWords,
     phrase,
     aboutOtherMedicine,
-    tokens: (basic) =>
-      phrase(basic)
-        .split(' ')
-        .filter((t) => t.length > 0 && !stopwords.has(t)),
+    tokens: (basic) => tokensOfPhrase(phrase(basic)),
+    tokensOfPhrase,
   };
 }

@@ -5,6 +5,73 @@
 import levenshtein from 'damerau-levenshtein';
 import Fuse from 'fuse.js';
 
+/** Letter counts of two words compared: a scratch table, reused so that a check allocates nothing. */
+const letterCounts = new Int32Array(128);
+
+/**
+ * A lower bound of the edit distance (insertions, deletions, substitutions, swaps of neighbours) between
+ * two words, from their letters alone: an edit changes the count of at most two letters by one each, so
+ * the distance is at least half the total difference. It costs one pass over both words where the real
+ * distance fills a matrix, and rules most candidates out. 0 (no bound) for characters beyond ASCII.
+ */
+export function editDistanceAtLeast(a: string, b: string): number {
+  let ascii = true;
+  for (let i = 0; i < a.length; i++) {
+    const c = a.charCodeAt(i);
+    if (c >= 128) ascii = false;
+    else letterCounts[c]++;
+  }
+  for (let i = 0; i < b.length; i++) {
+    const c = b.charCodeAt(i);
+    if (c >= 128) ascii = false;
+    else letterCounts[c]--;
+  }
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) {
+    const c = a.charCodeAt(i);
+    if (c < 128) {
+      difference += Math.abs(letterCounts[c]);
+      letterCounts[c] = 0;
+    }
+  }
+  for (let i = 0; i < b.length; i++) {
+    const c = b.charCodeAt(i);
+    if (c < 128) {
+      difference += Math.abs(letterCounts[c]);
+      letterCounts[c] = 0;
+    }
+  }
+  return ascii ? Math.max(Math.abs(a.length - b.length), Math.ceil(difference / 2)) : 0;
+}
+
+/**
+ * How many of the pattern's letters (counted with repeats) the text lacks: a lower bound of the edits
+ * between the pattern and any part of the text, since each edit supplies at most one missing letter.
+ * 0 (no bound) for characters beyond ASCII.
+ */
+export function lettersMissing(pattern: string, text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) letterCounts[c]--;
+  }
+  let missing = 0;
+  let ascii = true;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern.charCodeAt(i);
+    if (c >= 128) ascii = false;
+    else if (++letterCounts[c] > 0) missing++;
+  }
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) letterCounts[c] = 0;
+  }
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern.charCodeAt(i);
+    if (c < 128) letterCounts[c] = 0;
+  }
+  return ascii ? missing : 0;
+}
+
 export interface Speller {
   /** The known word a typo stands for, or the word itself when nothing is close enough. */
   correct(word: string): string;
@@ -38,14 +105,25 @@ export function createSpeller(
   const correct = (word: string): string => {
     if (word.length < 5 || /\d/.test(word) || known.has(word)) return word;
     const slack = Math.max(1, Math.floor(word.length / 6));
-    const hit = indexes
-      .get(word[0])
-      ?.search(word, { limit: 8 })
-      .find((h) => Math.abs(h.item.length - word.length) <= slack);
+    // fuse.js scores a word by the edits to the best-matching part of an item, over the word's length.
+    // When no item of about the same length lacks few enough of the word's letters, no hit it returns
+    // could be accepted below, so the search is skipped: most words that are not typos end here.
+    const mayHit = (byLetter.get(word[0]) ?? []).some(
+      (w) => Math.abs(w.length - word.length) <= slack && lettersMissing(word, w) / word.length <= threshold,
+    );
+    const hit = mayHit
+      ? indexes
+          .get(word[0])
+          ?.search(word, { limit: 8 })
+          .find((h) => Math.abs(h.item.length - word.length) <= slack)
+      : undefined;
     if (hit && (hit.score ?? 1) <= threshold) return hit.item;
     // Only a single candidate one step away is trusted: two would make the correction a guess.
     const near = (byLetter.get(word[0]) ?? []).filter(
-      (w) => Math.abs(w.length - word.length) <= 1 && levenshtein(word, w).steps === 1,
+      (w) =>
+        Math.abs(w.length - word.length) <= 1 &&
+        editDistanceAtLeast(word, w) <= 1 &&
+        levenshtein(word, w).steps === 1,
     );
     return near.length === 1 ? near[0] : word;
   };
