@@ -4,4 +4,7 @@ import { loadConfig } from '../../config';
 import { silentLogger } from '../../server/log';
 import { serveForBenchmark } from './child';
 
-serveForBenchmark(createApp(loadConfig({ LOG_LEVEL: 'error' }), silentLogger).server);
+// One load generator on one address: the per-address message limit would refuse almost every turn.
+serveForBenchmark(
+  createApp(loadConfig({ LOG_LEVEL: 'error', MESSAGES_PER_MINUTE: '0' }), silentLogger).server,
+);
