@@ -9,6 +9,7 @@ import type {
   ConnectorFactory,
 } from 'botframework-connector';
 import { defaultRetryPolicy, type Pipeline } from '@azure/core-rest-pipeline';
+import { LRUCache } from 'lru-cache';
 
 /** The SDK's policy name for its retries; replaced below with one that gives up sooner. */
 const RETRY_POLICY = 'defaultRetryPolicy';
@@ -37,7 +38,16 @@ function boundReplyCalls(client: unknown, timeoutMs: number): void {
   });
 }
 
+type ConnectorClient = Awaited<ReturnType<ConnectorFactory['create']>>;
+
 export class HttpCloudAdapter extends CloudAdapter {
+  /**
+   * Connector clients by serviceUrl, audience and caller: building one (its HTTP pipeline and
+   * credentials) took about a tenth of a turn, every turn, even for expectReplies turns that never use
+   * it. A client holds no per-turn state. Bounded, as anonymous callers choose the loopback serviceUrl.
+   */
+  private readonly clients = new LRUCache<string, Promise<ConnectorClient>>({ max: 256 });
+
   constructor(
     auth: BotFrameworkAuthentication,
     private readonly replyTimeoutMs: number = 5000,
@@ -51,9 +61,18 @@ export class HttpCloudAdapter extends CloudAdapter {
     const factory = result.connectorFactory;
     if (!factory) return result;
     const bounded: ConnectorFactory = {
-      create: async (serviceUrl, audience) => {
-        const client = await factory.create(serviceUrl, audience);
-        boundReplyCalls(client, this.replyTimeoutMs);
+      create: (serviceUrl, audience) => {
+        const key = JSON.stringify([serviceUrl, audience ?? '', result.callerId, result.audience]);
+        let client = this.clients.get(key);
+        if (!client) {
+          client = factory.create(serviceUrl, audience).then((created) => {
+            boundReplyCalls(created, this.replyTimeoutMs);
+            return created;
+          });
+          // A failed creation is not kept: the next turn tries again.
+          client.catch(() => this.clients.delete(key));
+          this.clients.set(key, client);
+        }
         return client;
       },
     };
