@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './server/log';
 import { createStorage } from './server/storage';
 import { installErrorHandler } from './bots/errorHandler';
 import { loadKnowledge } from './knowledge/load';
+import { tuneHeap } from './server/heap';
 
 export interface App {
   config: Config;
@@ -33,6 +34,7 @@ export function createApp(config: Config = loadConfig(), log: Logger = createLog
 }
 
 if (require.main === module) {
+  tuneHeap();
   let app: App;
   try {
     app = createApp();
