@@ -89,12 +89,35 @@ async function healthy(server: ServerProcess): Promise<void> {
   expect(res.status).to.equal(200);
 }
 
+/** Every Direct Line token the server handed out: none may appear in its logs. */
+const issuedTokens: string[] = [];
+
 /** A local Direct Line conversation: its id and token. */
-async function directLine(server: ServerProcess): Promise<{ id: string; token: string }> {
-  const res = await request(server.base, 'POST', '/v3/directline/conversations', json, '{}');
+async function directLine(server: ServerProcess, body = '{}'): Promise<{ id: string; token: string }> {
+  const res = await request(server.base, 'POST', '/v3/directline/conversations', json, body);
   expect(res.status).to.equal(201);
-  const body = JSON.parse(res.text) as { conversationId: string; token: string };
-  return { id: body.conversationId, token: body.token };
+  const started = JSON.parse(res.text) as { conversationId: string; token: string };
+  issuedTokens.push(started.token);
+  return { id: started.conversationId, token: started.token };
+}
+
+/**
+ * Opens a stream; resolves with the HTTP status of a refused upgrade, or 101 once open. Open streams are
+ * closed at once, or, with `held`, when the caller closes them.
+ */
+function openStream(server: ServerProcess, id: string, token: string, held?: WebSocket[]): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(
+      `${server.base.replace('http', 'ws')}/v3/directline/conversations/${id}/stream?t=${token}`,
+    );
+    ws.once('open', () => {
+      if (held) held.push(ws);
+      else ws.close();
+      resolve(101);
+    });
+    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.once('error', () => resolve(0));
+  });
 }
 
 describe('abuse: the HTTP surface', function () {
@@ -404,12 +427,38 @@ describe('abuse: the HTTP surface', function () {
     }
   });
 
+  describe('local Direct Line paths that log', () => {
+    it('starts, posts, refreshes and refuses without logging the user id, the text or a token', async () => {
+      const { id, token } = await directLine(server, JSON.stringify({ user: { id: SECRET_USER } }));
+      const auth = (t: string): Record<string, string> => ({ ...json, authorization: `Bearer ${t}` });
+      const activities = `/v3/directline/conversations/${id}/activities`;
+      const message = JSON.stringify({ type: 'message', from: { id: SECRET_USER }, text: SECRET_TEXT });
+      expect((await request(server.base, 'POST', activities, auth(token), message)).status).to.equal(200);
+      const refreshed = await request(server.base, 'POST', '/v3/directline/tokens/refresh', auth(token));
+      expect(refreshed.status).to.equal(200);
+      const fresh = (JSON.parse(refreshed.text) as { token: string }).token;
+      issuedTokens.push(fresh);
+      expect((await request(server.base, 'GET', activities, auth(fresh))).status).to.equal(200);
+      expect((await request(server.base, 'GET', activities, auth(token))).status).to.equal(403);
+      expect(
+        (await request(server.base, 'POST', '/v3/directline/tokens/refresh', auth(token))).status,
+      ).to.equal(403);
+      expect(await openStream(server, id, SECRET_TOKEN)).to.equal(403);
+      const held: WebSocket[] = [];
+      const streams = await Promise.all(Array.from({ length: 6 }, () => openStream(server, id, fresh, held)));
+      for (const ws of held) ws.close();
+      expect(streams.filter((status) => status === 101)).to.have.length(4);
+      expect(streams.filter((status) => status === 429)).to.have.length(2);
+      await healthy(server);
+    });
+  });
+
   // A describe of its own so that it runs last (mocha runs a suite's own tests before its sub-suites).
   describe('logs', () => {
     it('wrote no message text, token or user id to any log line, and only JSON lines to stdout', () => {
       for (const proc of [server, authServer as ServerProcess]) {
         const output = proc.stdout() + proc.stderr();
-        for (const secret of [SECRET_TEXT, SECRET_USER, SECRET_TOKEN]) {
+        for (const secret of [SECRET_TEXT, SECRET_USER, SECRET_TOKEN, ...issuedTokens]) {
           expect(output, secret).to.not.include(secret);
         }
         expect(proc.stderr()).to.not.match(/\n\s+at /);
@@ -421,6 +470,7 @@ describe('abuse: the HTTP surface', function () {
         }
       }
       expect((authServer as ServerProcess).stdout()).to.include('"event":"http.unauthorized"');
+      expect(issuedTokens.length).to.be.at.least(4);
     });
   });
 });
