@@ -1,7 +1,7 @@
 // The local Direct Line channel on a real restify server on an ephemeral port, with an echo bot, and the
 // HTTP and WebSocket helpers its protocol and abuse tests share.
 import { expect } from 'chai';
-import { request, type IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import * as restify from 'restify';
 import WebSocket from 'ws';
 import {
@@ -13,6 +13,7 @@ import {
 import { loadConfig, type Config } from '../config';
 import { silentLogger, type Logger } from '../server/log';
 import { listen } from '../server/app';
+import { rawHttp } from './rawHttp';
 import { mountDirectLine, type DirectLineChannel, type WireActivity } from '../channels/directline';
 
 export type Json = Record<string, unknown>;
@@ -154,11 +155,8 @@ export async function http(
   return { status: response.status, body: text ? (JSON.parse(text) as Json) : {}, headers: response.headers };
 }
 
-/**
- * A request through node:http, which (unlike fetch) lets a test choose the Host header and the client
- * address (another loopback address: 127.0.0.2 reaches the same server as a different client).
- */
-export function rawRequest(
+/** A request that sets its own Host header or client address (see rawHttp). */
+export async function rawRequest(
   port: number,
   method: string,
   path: string,
@@ -166,31 +164,13 @@ export function rawRequest(
   localAddress?: string,
   body = '{}',
 ): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path,
-        headers: { 'Content-Type': 'application/json', ...headers },
-        localAddress,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString(),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(method === 'POST' ? body : undefined);
+  const reply = await rawHttp(`http://127.0.0.1:${port}${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...headers },
+    localAddress,
+    body: method === 'POST' ? body : undefined,
   });
+  return { status: reply.status, headers: reply.headers, body: reply.text };
 }
 
 export interface Started {

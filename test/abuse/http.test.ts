@@ -2,58 +2,26 @@
 // mode, default limits unless a case says otherwise). Each case asserts outcomes: status codes, the
 // process still answering, its memory and temp folder, and what its logs hold.
 import { expect } from 'chai';
-import http from 'node:http';
 import { readdirSync } from 'node:fs';
 import net from 'node:net';
 import { gzipSync } from 'node:zlib';
 import WebSocket from 'ws';
 import { startServerProcess, type ServerProcess } from './serverProcess';
+import { rawHttp, type RawOptions, type RawReply } from '../rawHttp';
 
 /** Strings that must never reach a log line: message text, user ids, tokens. */
 const SECRET_TEXT = 'SECRETTEXT-what-is-imnovid-for';
 const SECRET_USER = 'SECRETUSER-4711';
 const SECRET_TOKEN = 'SECRETTOKEN';
 
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-}
-
-/** One request with exactly the headers and bytes given (fetch would add and fix headers). */
 function request(
   base: string,
   method: string,
   path: string,
   headers: Record<string, string | number> = {},
-  body?: Buffer | string | (() => AsyncIterable<Buffer>),
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${base}${path}`, { method, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          text: Buffer.concat(chunks).toString(),
-        }),
-      );
-    });
-    // The server may answer and close before reading everything: that is the point, not an error.
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') reject(err);
-    });
-    if (typeof body === 'function') {
-      void (async () => {
-        for await (const chunk of body())
-          if (!req.write(chunk)) await new Promise((r) => req.once('drain', r));
-        req.end();
-      })().catch(() => req.destroy());
-    } else {
-      req.end(body);
-    }
-  });
+  body?: RawOptions['body'],
+): Promise<RawReply> {
+  return rawHttp(`${base}${path}`, { method, headers, body });
 }
 
 const json = { 'content-type': 'application/json' };
