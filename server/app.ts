@@ -29,7 +29,7 @@ export interface ServerDeps {
 }
 
 /** A refused body in the error format of the route family it was sent to. */
-function sendBodyError(req: restify.Request, res: restify.Response, error: BodyError): void {
+export function sendBodyError(req: restify.Request, res: restify.Response, error: BodyError): void {
   const body = req.getPath().startsWith(`${DIRECT_LINE_PREFIX}/`)
     ? { error: { code: error.code, message: error.message } }
     : { error: error.code, message: error.message };

@@ -12,7 +12,8 @@ import {
 } from 'botbuilder';
 import { loadConfig, type Config } from '../config';
 import { silentLogger, type Logger } from '../server/log';
-import { listen } from '../server/app';
+import { listen, sendBodyError } from '../server/app';
+import { jsonBodies } from '../server/body';
 import { rawHttp } from './rawHttp';
 import { mountDirectLine, type DirectLineChannel, type WireActivity } from '../channels/directline';
 
@@ -100,7 +101,7 @@ export async function startEcho(
   const bot = new EchoBot();
   const server = restify.createServer({ handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser());
-  server.use(restify.plugins.bodyParser({ mapParams: false }));
+  server.use(jsonBodies(sendBodyError));
   server.post('/api/messages', async (req, res) => {
     await adapter.process(req, res, (context) => bot.run(context));
   });

@@ -95,17 +95,6 @@ function queryParam(req: restify.Request, name: string): string | undefined {
   return value ?? undefined;
 }
 
-function jsonBody(req: restify.Request): unknown {
-  const body: unknown = req.body;
-  if (typeof body !== 'string') return body;
-  if (body.trim() === '') return undefined;
-  try {
-    return JSON.parse(body);
-  } catch {
-    return null;
-  }
-}
-
 const USER_ID_PATTERN = /^[^\p{Cc}]{1,128}$/u;
 
 /**
@@ -201,7 +190,7 @@ export function mountClientRoutes(server: restify.Server, ctx: RoutesContext): v
       sendError(res, 403, 'OriginNotAllowed', `This origin may not start conversations: ${verdict.reason}`);
       return undefined;
     }
-    const body = jsonBody(req);
+    const body: unknown = req.body;
     const user = userFrom(body);
     if (user === 'invalid') {
       sendError(res, 400, 'BadArgument', 'user.id must be a short string not starting with dl_');
@@ -330,7 +319,7 @@ export function mountClientRoutes(server: restify.Server, ctx: RoutesContext): v
     withCors((req, res) => {
       const conversation = authorized(req, res);
       if (!conversation) return;
-      const body = jsonBody(req);
+      const body: unknown = req.body;
       if (!body || typeof body !== 'object' || Array.isArray(body)) {
         return sendError(res, 400, 'BadArgument', 'An activity object is required');
       }
