@@ -9,7 +9,7 @@ import {
   type ResourceResponse,
 } from 'botbuilder';
 
-export const CONSOLE_CHANNEL = 'console';
+const CONSOLE_CHANNEL = 'console';
 
 export class ConsoleAdapter extends BotAdapter {
   private replies: Partial<Activity>[] = [];

@@ -24,7 +24,7 @@ import { helpReply, menuReply, smallTalkReply } from './replies';
 import { isReroute } from './interruptibleDialog';
 import { basicForm } from '../knowledge/match/normalise';
 
-export const MAIN_DIALOG = 'mainDialog';
+const MAIN_DIALOG = 'mainDialog';
 const ROUTE = 'route';
 
 /** How the router was started: afresh, or with the message a guided flow found was not for it. */

@@ -8,8 +8,7 @@ import type { Config } from '../config';
 import template from './manifest.template.json';
 import { validateManifest } from './schema';
 
-export const ICON_FILES = ['color.png', 'outline.png'] as const;
-export const PACKAGE_FILES = ['manifest.json', ...ICON_FILES] as const;
+const ICON_FILES = ['color.png', 'outline.png'] as const;
 
 /** Bot id used with allowPlaceholder when MicrosoftAppId is empty; such a package cannot be installed. */
 export const PLACEHOLDER_BOT_ID = '00000000-0000-0000-0000-000000000000';

@@ -95,11 +95,11 @@ export function drawOutlineIcon(): PNG {
   });
 }
 
-export function encodePng(png: PNG): Buffer {
+function encodePng(png: PNG): Buffer {
   return PNG.sync.write(png, { colorType: 6 });
 }
 
-export function writeIcons(dir: string): void {
+function writeIcons(dir: string): void {
   writeFileSync(join(dir, 'color.png'), encodePng(drawColorIcon()));
   writeFileSync(join(dir, 'outline.png'), encodePng(drawOutlineIcon()));
 }

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../config';
 import { buildTeamsPackage, TeamsPackageError } from './app-package';
 
-export const DEFAULT_OUT = join(__dirname, 'build', 'imnovid-teams-app.zip');
+const DEFAULT_OUT = join(__dirname, 'build', 'imnovid-teams-app.zip');
 
 interface CliArgs {
   allowPlaceholder: boolean;

@@ -11,10 +11,10 @@ import addFormats from 'ajv-formats';
 
 export const MANIFEST_VERSION = '1.25';
 export const SCHEMA_URL = `https://developer.microsoft.com/json-schemas/teams/v${MANIFEST_VERSION}/MicrosoftTeams.schema.json`;
-export const SCHEMA_PACKAGE = '@microsoft/app-manifest';
+const SCHEMA_PACKAGE = '@microsoft/app-manifest';
 const SCHEMA_PATH_IN_PACKAGE = `build/json-schemas/teams/v${MANIFEST_VERSION}/MicrosoftTeams.schema.json`;
 
-export function schemaFilePath(): string {
+function schemaFilePath(): string {
   return require.resolve(`${SCHEMA_PACKAGE}/${SCHEMA_PATH_IN_PACKAGE}`);
 }
 
