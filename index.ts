@@ -6,7 +6,7 @@ import type { Storage } from 'botbuilder';
 import { loadConfig, type Config } from './config';
 import { ImnovidBot } from './bots/imnovidBot';
 import { createServer, listen } from './server/app';
-import { createLogger, type Logger } from './server/log';
+import { createLogger, type Logger } from './shared/log';
 import { createStorage } from './server/storage';
 import { installErrorHandler } from './bots/errorHandler';
 import { loadKnowledge } from './knowledge/load';

@@ -3,14 +3,14 @@ import * as restify from 'restify';
 import type { Activity, ActivityHandler } from 'botbuilder';
 import type { AuthenticateRequestResult } from 'botframework-connector';
 import type { Config } from '../config';
-import type { Logger } from './log';
+import type { Logger } from '../shared/log';
 import { DIRECT_LINE_PREFIX, mountDirectLine } from '../channels/directline';
 import { mountWeb } from '../channels/web';
 import { activityProblem } from './activityCheck';
 import { jsonBodies, type BodyError } from './body';
-import { limitHandler, limitsFor } from './rateLimit';
+import { limitHandler, limitsFor } from '../shared/rateLimit';
 import { refuseServiceUrl } from './serviceUrlPolicy';
-import { restifyLogger } from './log';
+import { restifyLogger } from '../shared/log';
 import type { HttpCloudAdapter } from './adapter';
 
 export interface KnowledgeInfo {

@@ -3,8 +3,8 @@
 // could make this server send requests to hosts on its internal network.
 import type * as restify from 'restify';
 import type { Config } from '../config';
-import { isLoopbackHostname, normaliseOrigin } from '../channels/origin';
-import type { Logger } from './log';
+import { isLoopbackHostname, normaliseOrigin } from '../shared/origin';
+import type { Logger } from '../shared/log';
 
 export type ServiceUrlVerdict = { ok: true } | { ok: false; reason: string };
 

@@ -7,7 +7,7 @@ import { DirectLine, ConnectionStatus, type Activity as DlActivity } from 'botfr
 import type { Subscription } from 'rxjs/Subscription';
 import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { type Config } from '../config';
-import { silentLogger, type Logger } from '../server/log';
+import { silentLogger, type Logger } from '../shared/log';
 import { createServer, listen } from '../server/app';
 import { HttpCloudAdapter } from '../server/adapter';
 import { mountDirectLine, type WireActivity } from '../channels/directline';

@@ -11,7 +11,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import { loadConfig, type Config } from '../config';
-import { silentLogger, type Logger } from '../server/log';
+import { silentLogger, type Logger } from '../shared/log';
 import { listen, sendBodyError } from '../server/app';
 import { jsonBodies } from '../server/body';
 import { rawHttp } from './rawHttp';

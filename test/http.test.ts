@@ -10,7 +10,7 @@ import {
 } from 'botbuilder';
 import { createApp, type App } from '../index';
 import { loadConfig } from '../config';
-import { createLogger } from '../server/log';
+import { createLogger } from '../shared/log';
 import { createServer, listen } from '../server/app';
 import { HttpCloudAdapter } from '../server/adapter';
 import { APOLOGY, installErrorHandler } from '../bots/errorHandler';

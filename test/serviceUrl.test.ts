@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp, type App } from '../index';
 import { loadConfig } from '../config';
 import { listen } from '../server/app';
-import { silentLogger } from '../server/log';
+import { silentLogger } from '../shared/log';
 import { checkServiceUrl } from '../server/serviceUrlPolicy';
 
 /**

@@ -9,7 +9,7 @@ import { MemoryStorage, type Storage, type StoreItems } from 'botbuilder';
 import { ContainerClient } from '@azure/storage-blob';
 import { createApp, type App } from '../index';
 import { loadConfig } from '../config';
-import { createLogger } from '../server/log';
+import { createLogger } from '../shared/log';
 import { listen } from '../server/app';
 import { BoundedMemoryStorage, createStorage, RenewingStorage } from '../server/storage';
 import kb from '../knowledge/kb.json';

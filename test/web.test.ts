@@ -11,7 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { createApp, type App } from '../index';
 import { loadConfig } from '../config';
 import { listen } from '../server/app';
-import { createLogger } from '../server/log';
+import { createLogger } from '../shared/log';
 import { webChatPackageDir } from '../channels/web/assets';
 import webTexts from '../channels/web/texts.json';
 

@@ -4,7 +4,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type * as restify from 'restify';
-import type { Logger } from '../../server/log';
+import type { Logger } from '../../shared/log';
 import type { Account, Conversation, ConversationStore, WireActivity } from './store';
 import { StoreFullError } from './store';
 

@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type * as restify from 'restify';
 import type { Config } from '../../config';
-import type { Logger } from '../../server/log';
+import type { Logger } from '../../shared/log';
 import { isOwnDelivery, mountConnectorRoutes } from './bridge';
 import { mountClientRoutes, type RoutesContext } from './routes';
 import { createStreamSockets } from './socket';

@@ -5,8 +5,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
-import { clientAddress } from '../../server/clientAddress';
-import type { Logger } from '../../server/log';
+import { clientAddress } from '../../shared/clientAddress';
+import type { Logger } from '../../shared/log';
 import type { ActivitySet, Conversation, ConversationStore } from './store';
 
 export interface StreamLimits {

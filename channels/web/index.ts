@@ -2,7 +2,7 @@
 // (GET /demo), the Web Chat bundle served from node_modules, and the Azure Direct Line token endpoint.
 import type * as restify from 'restify';
 import type { Config } from '../../config';
-import type { Logger } from '../../server/log';
+import type { Logger } from '../../shared/log';
 import { gzipOf, loadAssets, type Asset } from './assets';
 import { BOT_NAME, DEFAULT_ACCENT, renderChatPage, renderDemoPage, webTexts, type PageConfig } from './pages';
 import { azureDirectLineBase, contentSecurityPolicy, pageHeaders } from './security';

@@ -1,7 +1,7 @@
-// Security headers for the web channel's pages (who may call us is decided in ../origin.ts).
+// Security headers for the web channel's pages (who may call us is decided in shared/origin.ts).
 import type * as restify from 'restify';
 import type { Config } from '../../config';
-import { allowedOrigins, normaliseOrigin, requestOrigin } from '../origin';
+import { allowedOrigins, normaliseOrigin, requestOrigin } from '../../shared/origin';
 
 /**
  * Azure's Direct Line base URL (…/v3/directline). DIRECT_LINE_ENDPOINT may be given with or without

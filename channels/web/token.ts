@@ -3,9 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import type * as restify from 'restify';
 import type { Config } from '../../config';
-import type { Logger } from '../../server/log';
-import { checkOrigin, trustedSelfOrigin } from '../origin';
-import { limitStarts } from '../../server/rateLimit';
+import type { Logger } from '../../shared/log';
+import { checkOrigin, trustedSelfOrigin } from '../../shared/origin';
+import { limitStarts } from '../../shared/rateLimit';
 import { azureDirectLineBase } from './security';
 
 export const TOKEN_PATH = '/api/directline/token';

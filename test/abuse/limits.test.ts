@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { createApp, type App } from '../../index';
 import { loadConfig } from '../../config';
-import { silentLogger } from '../../server/log';
+import { silentLogger } from '../../shared/log';
 import { listen } from '../../server/app';
 import { BoundedMemoryStorage } from '../../server/storage';
 import { channelActivity } from '../activities';

@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Frame, FrameLocator, Locator, Page } from
 import { createApp, type App } from '../../index';
 import { loadConfig } from '../../config';
 import { listen } from '../../server/app';
-import { silentLogger } from '../../server/log';
+import { silentLogger } from '../../shared/log';
 import kbJson from '../../knowledge/kb.json';
 import flows from '../../dialogs/flows.json';
 import botTexts from '../../render/texts.json';
