@@ -7,6 +7,7 @@ import type * as restify from 'restify';
 import type { Logger } from '../../shared/log';
 import type { Account, Conversation, ConversationStore, WireActivity } from './store';
 import { StoreFullError } from './store';
+import { CONNECTOR_PREFIX } from './paths';
 
 export const CHANNEL_ID = 'directline';
 
@@ -24,8 +25,6 @@ export interface BridgeContext {
   /** Deliveries queued or under way, for a graceful shutdown. */
   pending: Set<Promise<void>>;
 }
-
-export const CONNECTOR_PREFIX = '/v3/directline/connector';
 
 /**
  * Deliveries to the bot one conversation may have queued or under way. They run one at a time, so a

@@ -11,7 +11,8 @@ import { mountClientRoutes, type RoutesContext } from './routes';
 import { createStreamSockets } from './socket';
 import { ConversationStore, randomId, type Account } from './store';
 
-export { DIRECT_LINE_PREFIX, corsOrigin } from './routes';
+export { corsOrigin } from './routes';
+export { DIRECT_LINE_PREFIX } from './paths';
 export { ConversationStore } from './store';
 export type { Account, ActivitySet, Conversation, WireActivity } from './store';
 

@@ -22,8 +22,7 @@ import {
   type TokenCheck,
   type WireActivity,
 } from './store';
-
-export const DIRECT_LINE_PREFIX = '/v3/directline';
+import { DIRECT_LINE_PREFIX } from './paths';
 
 export interface RoutesContext extends BridgeContext {
   config: Config;
