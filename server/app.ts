@@ -4,7 +4,7 @@ import type { Activity, ActivityHandler } from 'botbuilder';
 import type { AuthenticateRequestResult } from 'botframework-connector';
 import type { Config } from '../config';
 import type { Logger } from '../shared/log';
-import { DIRECT_LINE_PREFIX, mountDirectLine } from '../channels/directline';
+import { DIRECT_LINE_PREFIX, mountDirectLine, type DirectLineChannel } from '../channels/directline';
 import { mountWeb } from '../channels/web';
 import { activityProblem } from './activityCheck';
 import { jsonBodies, type BodyError } from './body';
@@ -28,6 +28,18 @@ export interface ServerDeps {
   log: Logger;
 }
 
+export interface AppServer {
+  server: restify.Server;
+  /** The local Direct Line channel; undefined when an app id is configured (it is not mounted then). */
+  directLine: DirectLineChannel | undefined;
+  /**
+   * Ends the channel's streams and timers, then stops listening; resolves once the server has closed.
+   * This, not server.close(), is how to stop: an HTTP server's close waits for every open connection,
+   * upgraded WebSockets included, and tells no one it has begun, so the channel must be ended first.
+   */
+  close(): Promise<void>;
+}
+
 /** A refused body in the error format of the route family it was sent to. */
 export function sendBodyError(req: restify.Request, res: restify.Response, error: BodyError): void {
   const body = req.getPath().startsWith(`${DIRECT_LINE_PREFIX}/`)
@@ -48,7 +60,7 @@ function asActivity(body: Record<string, unknown>): Activity {
   return body as unknown as Activity;
 }
 
-export function createServer(deps: ServerDeps): restify.Server {
+export function createServer(deps: ServerDeps): AppServer {
   const { config, adapter, bot, knowledge, log } = deps;
   const server = restify.createServer({
     name: 'imnovid-info-bot',
@@ -119,7 +131,12 @@ export function createServer(deps: ServerDeps): restify.Server {
     return callback();
   });
 
-  return server;
+  const close = async (): Promise<void> => {
+    directLine?.close();
+    if (!server.server.listening) return;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return { server, directLine, close };
 }
 
 /** Starts listening; resolves with the bound port (useful with port 0 in tests). */

@@ -39,10 +39,10 @@ async function startWithCreateServer(config: Config): Promise<Running> {
   const adapter = new HttpCloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const knowledge = { documentId: 'test', lastUpdated: '2024-01-01', medicine: 'Imnovid', pairs: 0 };
   const bot = new EchoBot();
-  const server = createServer({ config, adapter, bot, knowledge, log: silentLogger });
+  const { server, directLine, close } = createServer({ config, adapter, bot, knowledge, log: silentLogger });
   const port = await listen(server, 0);
-  afterThisTest(() => closeServer(server));
-  return { base: `http://127.0.0.1:${port}`, port, server, channel: undefined, bot };
+  afterThisTest(close);
+  return { base: `http://127.0.0.1:${port}`, port, server, channel: directLine, bot };
 }
 
 interface Client {
@@ -605,6 +605,21 @@ describe('local Direct Line channel', function () {
       await waitFor(() => client.texts().includes('welcome'), 'welcome');
       await client.post('through createServer', 'c-9');
       await waitFor(() => client.texts().includes('echo: through createServer'), 'reply');
+    });
+
+    it("closing the app ends the channel's open streams, without waiting for the clients", async () => {
+      const config = testConfig();
+      const adapter = new HttpCloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+      const knowledge = { documentId: 'test', lastUpdated: '2024-01-01', medicine: 'Imnovid', pairs: 0 };
+      const app = createServer({ config, adapter, bot: new EchoBot(), knowledge, log: silentLogger });
+      const base = `http://127.0.0.1:${await listen(app.server, 0)}`;
+      const started = await startConversation(base);
+      const stream = await openStream(started.streamUrl);
+      await waitForTexts(base, started, ['welcome']);
+      await app.close();
+      expect(await stream.closed).to.be.a('number');
+      expect(app.server.server.listening).to.equal(false);
+      expect(app.directLine!.store.size).to.equal(0);
     });
 
     it('is not mounted when a MicrosoftAppId is configured, and says why once', async () => {

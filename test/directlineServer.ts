@@ -119,6 +119,7 @@ export async function startEcho(
     // Let the bot finish its turns (e.g. a welcome still on its way) before the server goes.
     bot.resume();
     await channel?.settled();
+    channel?.close();
     await closeServer(server);
   });
   return { base: `http://127.0.0.1:${port}`, port, server, channel, bot };

@@ -109,7 +109,7 @@ async function startApp(
 }
 
 async function stopApp(app: App): Promise<void> {
-  await new Promise<void>((resolve) => app.server.close(() => resolve()));
+  await app.close();
 }
 
 const allText = (replies: ReplyActivity[]): string => replies.map((r) => r.text ?? '').join('\n');

@@ -43,9 +43,7 @@ async function start(env: Record<string, string> = {}): Promise<Running> {
 }
 
 after(async () => {
-  await Promise.all(
-    running.splice(0).map((r) => new Promise<void>((resolve) => r.app.server.close(() => resolve()))),
-  );
+  await Promise.all(running.splice(0).map((r) => r.app.close()));
 });
 
 interface Recorded {

@@ -43,7 +43,10 @@ export interface DirectLineChannel {
    * channel already limited the client that posted).
    */
   isOwnDelivery(req: IncomingMessage): boolean;
-  /** Stops the eviction timer, ends all streams and forgets all conversations. */
+  /**
+   * Stops the eviction timer, ends all streams and forgets all conversations. Whoever mounted the
+   * channel calls it before closing the server, which would otherwise wait for the open streams.
+   */
   close(): void;
 }
 
@@ -124,13 +127,6 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineDeps): D
     streams.close();
     store.clear();
   };
-  // http.Server has no "closing" event, and close() waits for open streams: end them as closing starts.
-  const originalClose = http.close.bind(http);
-  http.close = ((callback?: (err?: Error) => void) => {
-    close();
-    return originalClose(callback);
-  }) as typeof http.close;
-
   log.info('directline.local_mounted', {
     tokenTtlSeconds: config.directLine.tokenTtlSeconds,
     idleMinutes: config.directLine.idleMinutes,

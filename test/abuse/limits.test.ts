@@ -40,9 +40,7 @@ async function statuses(
 
 describe('abuse: per-client limits and memory bounds', () => {
   after(async () => {
-    await Promise.all(
-      apps.splice(0).map((app) => new Promise<void>((resolve) => app.server.close(() => resolve()))),
-    );
+    await Promise.all(apps.splice(0).map((app) => app.close()));
   });
 
   it('limits message posts per client address in anonymous mode, with 429, a reason and Retry-After', async () => {
