@@ -627,7 +627,7 @@ describe('local Direct Line channel', function () {
       const log: Logger = { ...silentLogger, info: (event) => events.push(event) };
       const config = testConfig({}, { MicrosoftAppId: '00000000-0000-0000-0000-000000000001' });
       const server = restify.createServer();
-      expect(mountDirectLine(server, { config, log })).to.equal(undefined);
+      expect(mountDirectLine(server, { config, log, runTurn: async () => 200 })).to.equal(undefined);
       expect(events).to.deep.equal(['directline.local_disabled']);
       const port = await listen(server, 0);
       afterThisTest(() => closeServer(server));

@@ -4,15 +4,11 @@ import { expect } from 'chai';
 import type { IncomingHttpHeaders } from 'node:http';
 import * as restify from 'restify';
 import WebSocket from 'ws';
-import {
-  ActivityHandler,
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  type TurnContext,
-} from 'botbuilder';
+import { ActivityHandler, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import { loadConfig, type Config } from '../config';
 import { silentLogger, type Logger } from '../shared/log';
-import { listen, sendBodyError } from '../server/app';
+import { activityTurns, listen, sendBodyError } from '../server/app';
+import { HttpCloudAdapter } from '../server/adapter';
 import { jsonBodies } from '../server/body';
 import { rawHttp } from './rawHttp';
 import { mountDirectLine, type DirectLineChannel, type WireActivity } from '../channels/directline';
@@ -97,20 +93,24 @@ export async function startEcho(
   options: { config?: Config; now?: () => number; log?: Logger; pingIntervalMs?: number } = {},
 ): Promise<Running> {
   const config = options.config ?? testConfig();
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  const log = options.log ?? silentLogger;
+  const adapter = new HttpCloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const bot = new EchoBot();
+  const turns = activityTurns({ config, adapter, bot, log });
   const server = restify.createServer({ handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser());
   server.use(jsonBodies(sendBodyError));
   server.post('/api/messages', async (req, res) => {
-    await adapter.process(req, res, (context) => bot.run(context));
+    const result = await turns(req.body, req.headers.authorization ?? '');
+    res.send(result.status, result.body);
   });
   server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok' });
   });
   const channel = mountDirectLine(server, {
     config,
-    log: options.log ?? silentLogger,
+    log,
+    runTurn: async (activity) => (await turns(activity, '')).status,
     now: options.now,
     pingIntervalMs: options.pingIntervalMs,
   });
