@@ -637,6 +637,31 @@ describe('local Direct Line channel', function () {
       expect(response.status).to.equal(404);
     });
 
+    it('logs a refused or hung turn without its text, and goes on with the next message', async () => {
+      const lines: string[] = [];
+      const log: Logger = {
+        ...silentLogger,
+        error: (event, fields) => lines.push(JSON.stringify({ event, ...fields })),
+      };
+      const { base } = await startEcho({
+        log,
+        deliveryTimeoutMs: 200,
+        aroundTurn: (activity, turn) => {
+          if (activity.text === 'hidden hang') return new Promise<number>(() => {});
+          if (activity.text === 'hidden refusal') return Promise.resolve(503);
+          return turn();
+        },
+      });
+      const started = await startConversation(base);
+      for (const text of ['hidden hang', 'hidden refusal', 'after both'])
+        await postMessage(base, started, text);
+      await waitForTexts(base, started, ['welcome', 'echo: after both']);
+      expect(lines).to.deep.equal([
+        JSON.stringify({ event: 'directline.bot_unreachable', reason: 'TimeoutError' }),
+        JSON.stringify({ event: 'directline.bot_rejected', status: 503, activityType: 'message' }),
+      ]);
+    });
+
     it('never logs message text or user ids', async () => {
       const lines: string[] = [];
       const record = (level: string) => (event: string, fields?: object) =>

@@ -90,7 +90,15 @@ export function closeServer(server: restify.Server): Promise<void> {
 
 /** A server like createServer's (with /healthz), the echo bot, and the channel with the given seams. */
 export async function startEcho(
-  options: { config?: Config; now?: () => number; log?: Logger; pingIntervalMs?: number } = {},
+  options: {
+    config?: Config;
+    now?: () => number;
+    log?: Logger;
+    pingIntervalMs?: number;
+    deliveryTimeoutMs?: number;
+    /** Stands between the channel and the turn (to make a delivery fail or hang). */
+    aroundTurn?: (activity: WireActivity, turn: () => Promise<number>) => Promise<number>;
+  } = {},
 ): Promise<Running> {
   const config = options.config ?? testConfig();
   const log = options.log ?? silentLogger;
@@ -110,7 +118,11 @@ export async function startEcho(
   const channel = mountDirectLine(server, {
     config,
     log,
-    runTurn: async (activity) => (await turns(activity, '')).status,
+    runTurn: (activity) => {
+      const turn = async (): Promise<number> => (await turns(activity, '')).status;
+      return options.aroundTurn ? options.aroundTurn(activity, turn) : turn();
+    },
+    deliveryTimeoutMs: options.deliveryTimeoutMs,
     now: options.now,
     pingIntervalMs: options.pingIntervalMs,
   });
