@@ -3,10 +3,11 @@ import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { HttpCloudAdapter } from './server/adapter';
 import type * as restify from 'restify';
 import type { Storage } from 'botbuilder';
+import type { DirectLineChannel } from './channels/directline';
 import { loadConfig, type Config } from './config';
 import { ImnovidBot } from './bots/imnovidBot';
 import { createServer, listen } from './server/app';
-import { createLogger, type Logger } from './server/log';
+import { createLogger, type Logger } from './shared/log';
 import { createStorage } from './server/storage';
 import { installErrorHandler } from './bots/errorHandler';
 import { loadKnowledge } from './knowledge/load';
@@ -15,10 +16,14 @@ import { tuneHeap } from './server/heap';
 export interface App {
   config: Config;
   server: restify.Server;
+  /** The local Direct Line channel, when it is mounted (anonymous mode). */
+  directLine: DirectLineChannel | undefined;
   adapter: HttpCloudAdapter;
   bot: ImnovidBot;
   storage: Storage;
   log: Logger;
+  /** Stops everything createApp started: the channel's streams and timers, then the server. */
+  close(): Promise<void>;
 }
 
 export function createApp(config: Config = loadConfig(), log: Logger = createLogger(config.logLevel)): App {
@@ -29,8 +34,14 @@ export function createApp(config: Config = loadConfig(), log: Logger = createLog
   const storage = createStorage(config.storage, log);
   const bot = new ImnovidBot({ config, knowledge, storage, log });
   installErrorHandler(adapter, [bot.privateState], log);
-  const server = createServer({ config, adapter, bot, knowledge: knowledge.info, log });
-  return { config, server, adapter, bot, storage, log };
+  const { server, directLine, close } = createServer({
+    config,
+    adapter,
+    bot,
+    knowledge: knowledge.info,
+    log,
+  });
+  return { config, server, directLine, adapter, bot, storage, log, close };
 }
 
 if (require.main === module) {

@@ -1,7 +1,7 @@
 // Last-resort turn error handling: log without message text, trace for the Emulator, apologise,
 // and clear the conversation's state so a broken dialog cannot fail every following turn.
 import type { BotAdapter, BotState, TurnContext } from 'botbuilder';
-import type { Logger } from '../server/log';
+import type { Logger } from '../shared/log';
 
 export const APOLOGY =
   'Sorry, something went wrong on my side. Please try asking again; if it keeps happening, ask your pharmacist or doctor.';

@@ -13,7 +13,7 @@ import { runDialog, type DialogState } from 'botbuilder-dialogs';
 import { SkillValidation, type ClaimsIdentity } from 'botframework-connector';
 import type { Config } from '../config';
 import type { LoadedKnowledge } from '../knowledge/load';
-import type { Logger } from '../server/log';
+import type { Logger } from '../shared/log';
 import { MainDialog, ROUTED_FLOW, routeMessage } from '../dialogs/mainDialog';
 import { messageText, sendReply, fill, type BotServices } from '../dialogs/services';
 import { helpReply, welcomeReply } from '../dialogs/replies';

@@ -2,7 +2,7 @@
 // --json adds the route the turn took (safety gate, command, flow or FAQ) and what the matcher saw:
 // its outcome, the matched pair, its score and the alternatives.
 import { createConsoleBot, formatReply } from './consoleBot';
-import { createLogger } from '../server/log';
+import { createLogger } from '../shared/log';
 
 function usage(): never {
   console.error('usage: npm run ask -- "your question" [--json]');

@@ -4,7 +4,7 @@ import { loadConfig } from '../config';
 import { ImnovidBot } from '../bots/imnovidBot';
 import { installErrorHandler } from '../bots/errorHandler';
 import { loadKnowledge, type LoadedKnowledge } from '../knowledge/load';
-import { silentLogger, type Logger } from '../server/log';
+import { silentLogger, type Logger } from '../shared/log';
 import { ConsoleAdapter } from './consoleAdapter';
 
 export interface ConsoleBot {

@@ -2,7 +2,7 @@
 import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { KnowledgeBase } from '../knowledge/types';
 import type { Matcher } from '../knowledge/match/matcher';
-import type { Logger } from '../server/log';
+import type { Logger } from '../shared/log';
 import {
   channelSupportsCards,
   fillTemplate,

@@ -3,14 +3,14 @@ import * as restify from 'restify';
 import type { Activity, ActivityHandler } from 'botbuilder';
 import type { AuthenticateRequestResult } from 'botframework-connector';
 import type { Config } from '../config';
-import type { Logger } from './log';
-import { DIRECT_LINE_PREFIX, mountDirectLine } from '../channels/directline';
+import type { Logger } from '../shared/log';
+import { DIRECT_LINE_PREFIX, mountDirectLine, type DirectLineChannel } from '../channels/directline';
 import { mountWeb } from '../channels/web';
 import { activityProblem } from './activityCheck';
 import { jsonBodies, type BodyError } from './body';
-import { limitHandler, limitsFor } from './rateLimit';
-import { refuseServiceUrl } from './serviceUrlPolicy';
-import { restifyLogger } from './log';
+import { limitHandler, limitsFor } from '../shared/rateLimit';
+import { checkServiceUrl } from './serviceUrlPolicy';
+import { restifyLogger } from '../shared/log';
 import type { HttpCloudAdapter } from './adapter';
 
 export interface KnowledgeInfo {
@@ -26,6 +26,18 @@ export interface ServerDeps {
   bot: ActivityHandler;
   knowledge: KnowledgeInfo;
   log: Logger;
+}
+
+export interface AppServer {
+  server: restify.Server;
+  /** The local Direct Line channel; undefined when an app id is configured (it is not mounted then). */
+  directLine: DirectLineChannel | undefined;
+  /**
+   * Ends the channel's streams and timers, then stops listening; resolves once the server has closed.
+   * This, not server.close(), is how to stop: an HTTP server's close waits for every open connection,
+   * upgraded WebSockets included, and tells no one it has begun, so the channel must be ended first.
+   */
+  close(): Promise<void>;
 }
 
 /** A refused body in the error format of the route family it was sent to. */
@@ -48,8 +60,56 @@ function asActivity(body: Record<string, unknown>): Activity {
   return body as unknown as Activity;
 }
 
-export function createServer(deps: ServerDeps): restify.Server {
-  const { config, adapter, bot, knowledge, log } = deps;
+/** What /api/messages answers for one activity: a status and, for invoke or expectReplies, a body. */
+export interface TurnResult {
+  status: number;
+  body?: unknown;
+}
+
+/**
+ * The one way an activity reaches the bot: shape check, serviceUrl policy, authentication, then the turn.
+ * /api/messages answers with its result, and the local Direct Line calls it in process with no
+ * Authorization header, so the channel's users get exactly the checks of any other channel.
+ */
+export function activityTurns(
+  deps: Pick<ServerDeps, 'config' | 'adapter' | 'bot' | 'log'>,
+): (body: unknown, authHeader: string) => Promise<TurnResult> {
+  const { config, adapter, bot, log } = deps;
+  return async (body, authHeader) => {
+    const problem = activityProblem(body);
+    if (problem) return { status: 400, body: { error: 'BadRequest', message: problem } };
+    const serviceUrl = checkServiceUrl(body, config);
+    if (!serviceUrl.ok) {
+      // The URL itself stays out of the log: it is the caller's text.
+      log.info('http.service_url_refused', { mode: 'anonymous' });
+      return { status: 403, body: { error: 'ServiceUrlNotAllowed', message: serviceUrl.reason } };
+    }
+    const activity = asActivity(body as Record<string, unknown>);
+    let authenticated: AuthenticateRequestResult;
+    try {
+      authenticated = await adapter.authenticate(activity, authHeader);
+    } catch (err) {
+      // Any failure to validate a token (missing, forged, alg=none, HS256, expired) is the caller's: 401.
+      log.info('http.unauthorized', { name: (err as Error).name });
+      return { status: 401, body: { error: 'Unauthorized', message: 'The request is not authenticated.' } };
+    }
+    try {
+      const invokeResponse = await adapter.runTurn(authenticated, activity, (context) => bot.run(context));
+      return { status: invokeResponse?.status ?? 200, body: invokeResponse?.body };
+    } catch (err) {
+      // The turn's own errors are handled by onTurnError; this is the adapter failing around it.
+      log.error('http.turn_failed', { name: (err as Error).name });
+      return {
+        status: 500,
+        body: { error: 'InternalError', message: 'The bot could not handle this activity.' },
+      };
+    }
+  };
+}
+
+export function createServer(deps: ServerDeps): AppServer {
+  const { config, knowledge, log } = deps;
+  const turns = activityTurns(deps);
   const server = restify.createServer({
     name: 'imnovid-info-bot',
     handleUncaughtExceptions: false,
@@ -59,46 +119,25 @@ export function createServer(deps: ServerDeps): restify.Server {
   server.use(restify.plugins.queryParser());
   server.use(jsonBodies(sendBodyError));
 
-  const directLine = mountDirectLine(server, { config, log });
+  // The channel's users' activities go straight to the turn, never through /api/messages: they were
+  // counted per client where the user posted them, and no HTTP hop is spent on our own process.
+  const directLine = mountDirectLine(server, {
+    config,
+    log,
+    runTurn: async (activity) => (await turns(activity, '')).status,
+  });
 
   // Without an app id nothing authenticates the caller, so each client address gets a message budget.
-  // With one, the Bot Connector is authenticated and all of Teams arrives from a few addresses. The
-  // local Direct Line's own deliveries come from this machine for every web user, and were already
-  // counted per client where the user posted them.
-  const limitAnonymous: restify.RequestHandler = config.auth.MicrosoftAppId
+  // With one, the Bot Connector is authenticated and all of Teams arrives from a few addresses.
+  const limitMessages: restify.RequestHandler = config.auth.MicrosoftAppId
     ? (_req, _res, next) => next()
     : limitHandler(limitsFor(server, config).messages, (req, res, _retryAfter, reason) => {
         log.info('http.rate_limited', { route: 'messages' });
         res.send(429, { error: 'TooManyRequests', message: reason });
       });
-  const limitMessages: restify.RequestHandler = (req, res, next) =>
-    directLine?.isOwnDelivery(req) ? next() : limitAnonymous(req, res, next);
-
   server.post('/api/messages', limitMessages, async (req, res) => {
-    const problem = activityProblem(req.body);
-    if (problem) {
-      res.send(400, { error: 'BadRequest', message: problem });
-      return;
-    }
-    if (refuseServiceUrl(req, res, config, log)) return;
-    const activity = asActivity(req.body as Record<string, unknown>);
-    let authenticated: AuthenticateRequestResult;
-    try {
-      authenticated = await adapter.authenticate(activity, req.headers.authorization ?? '');
-    } catch (err) {
-      // Any failure to validate a token (missing, forged, alg=none, HS256, expired) is the caller's: 401.
-      log.info('http.unauthorized', { name: (err as Error).name });
-      res.send(401, { error: 'Unauthorized', message: 'The request is not authenticated.' });
-      return;
-    }
-    try {
-      const invokeResponse = await adapter.runTurn(authenticated, activity, (context) => bot.run(context));
-      res.send(invokeResponse?.status ?? 200, invokeResponse?.body);
-    } catch (err) {
-      // The turn's own errors are handled by onTurnError; this is the adapter failing around it.
-      log.error('http.turn_failed', { name: (err as Error).name });
-      res.send(500, { error: 'InternalError', message: 'The bot could not handle this activity.' });
-    }
+    const result = await turns(req.body, req.headers.authorization ?? '');
+    res.send(result.status, result.body);
   });
 
   mountWeb(server, { config, log });
@@ -119,7 +158,12 @@ export function createServer(deps: ServerDeps): restify.Server {
     return callback();
   });
 
-  return server;
+  const close = async (): Promise<void> => {
+    directLine?.close();
+    if (!server.server.listening) return;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return { server, directLine, close };
 }
 
 /** Starts listening; resolves with the bound port (useful with port 0 in tests). */

@@ -1,10 +1,8 @@
 // Where the bot may send its replies in anonymous mode. Without an app id nothing authenticates the
 // caller of /api/messages, and the bot POSTs its replies to the activity's serviceUrl: left open, anyone
 // could make this server send requests to hosts on its internal network.
-import type * as restify from 'restify';
 import type { Config } from '../config';
-import { isLoopbackHostname, normaliseOrigin } from '../channels/origin';
-import type { Logger } from './log';
+import { isLoopbackHostname, normaliseOrigin } from '../shared/origin';
 
 export type ServiceUrlVerdict = { ok: true } | { ok: false; reason: string };
 
@@ -31,19 +29,4 @@ export function checkServiceUrl(activity: unknown, config: Config): ServiceUrlVe
       'or to one listed in ANONYMOUS_SERVICE_URLS; use deliveryMode "expectReplies" to get the ' +
       'replies in the response instead.',
   };
-}
-
-/** Answers 403 with the reason and returns true when the activity's serviceUrl may not be called. */
-export function refuseServiceUrl(
-  req: restify.Request,
-  res: restify.Response,
-  config: Config,
-  log: Logger,
-): boolean {
-  const verdict = checkServiceUrl(req.body, config);
-  if (verdict.ok) return false;
-  // The URL itself stays out of the log: it is the caller's text.
-  log.info('http.service_url_refused', { mode: 'anonymous' });
-  res.send(403, { error: 'ServiceUrlNotAllowed', message: verdict.reason });
-  return true;
 }

@@ -4,7 +4,7 @@ import { type Storage, type StoreItems } from 'botbuilder';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { LRUCache } from 'lru-cache';
 import type { Config } from '../config';
-import type { Logger } from './log';
+import type { Logger } from '../shared/log';
 
 export function createStorage(config: Config['storage'], log: Logger): Storage {
   if (config.connectionString === '') {

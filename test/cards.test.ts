@@ -15,7 +15,7 @@ import {
 } from 'botbuilder';
 import { loadConfig } from '../config';
 import { loadKnowledge } from '../knowledge/load';
-import { silentLogger } from '../server/log';
+import { silentLogger } from '../shared/log';
 import { ImnovidBot } from '../bots/imnovidBot';
 import { answerQuestion, answerReply, fallbackReply } from '../dialogs/faq';
 import { helpReply, menuReply, welcomeReply } from '../dialogs/replies';

@@ -6,7 +6,7 @@ import { ImnovidBot } from '../bots/imnovidBot';
 import { loadConfig } from '../config';
 import { loadKnowledge } from '../knowledge/load';
 import type { Matcher } from '../knowledge/match/matcher';
-import { silentLogger } from '../server/log';
+import { silentLogger } from '../shared/log';
 import { ADAPTIVE_CARD } from '../render/renderer';
 
 export interface MatcherCall {

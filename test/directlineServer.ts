@@ -4,15 +4,11 @@ import { expect } from 'chai';
 import type { IncomingHttpHeaders } from 'node:http';
 import * as restify from 'restify';
 import WebSocket from 'ws';
-import {
-  ActivityHandler,
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  type TurnContext,
-} from 'botbuilder';
+import { ActivityHandler, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import { loadConfig, type Config } from '../config';
-import { silentLogger, type Logger } from '../server/log';
-import { listen, sendBodyError } from '../server/app';
+import { silentLogger, type Logger } from '../shared/log';
+import { activityTurns, listen, sendBodyError } from '../server/app';
+import { HttpCloudAdapter } from '../server/adapter';
 import { jsonBodies } from '../server/body';
 import { rawHttp } from './rawHttp';
 import { mountDirectLine, type DirectLineChannel, type WireActivity } from '../channels/directline';
@@ -94,23 +90,39 @@ export function closeServer(server: restify.Server): Promise<void> {
 
 /** A server like createServer's (with /healthz), the echo bot, and the channel with the given seams. */
 export async function startEcho(
-  options: { config?: Config; now?: () => number; log?: Logger; pingIntervalMs?: number } = {},
+  options: {
+    config?: Config;
+    now?: () => number;
+    log?: Logger;
+    pingIntervalMs?: number;
+    deliveryTimeoutMs?: number;
+    /** Stands between the channel and the turn (to make a delivery fail or hang). */
+    aroundTurn?: (activity: WireActivity, turn: () => Promise<number>) => Promise<number>;
+  } = {},
 ): Promise<Running> {
   const config = options.config ?? testConfig();
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  const log = options.log ?? silentLogger;
+  const adapter = new HttpCloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const bot = new EchoBot();
+  const turns = activityTurns({ config, adapter, bot, log });
   const server = restify.createServer({ handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser());
   server.use(jsonBodies(sendBodyError));
   server.post('/api/messages', async (req, res) => {
-    await adapter.process(req, res, (context) => bot.run(context));
+    const result = await turns(req.body, req.headers.authorization ?? '');
+    res.send(result.status, result.body);
   });
   server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok' });
   });
   const channel = mountDirectLine(server, {
     config,
-    log: options.log ?? silentLogger,
+    log,
+    runTurn: (activity) => {
+      const turn = async (): Promise<number> => (await turns(activity, '')).status;
+      return options.aroundTurn ? options.aroundTurn(activity, turn) : turn();
+    },
+    deliveryTimeoutMs: options.deliveryTimeoutMs,
     now: options.now,
     pingIntervalMs: options.pingIntervalMs,
   });
@@ -119,6 +131,7 @@ export async function startEcho(
     // Let the bot finish its turns (e.g. a welcome still on its way) before the server goes.
     bot.resume();
     await channel?.settled();
+    channel?.close();
     await closeServer(server);
   });
   return { base: `http://127.0.0.1:${port}`, port, server, channel, bot };

@@ -10,7 +10,7 @@ import {
 } from 'botbuilder';
 import { createApp, type App } from '../index';
 import { loadConfig } from '../config';
-import { createLogger } from '../server/log';
+import { createLogger } from '../shared/log';
 import { createServer, listen } from '../server/app';
 import { HttpCloudAdapter } from '../server/adapter';
 import { APOLOGY, installErrorHandler } from '../bots/errorHandler';
@@ -26,7 +26,7 @@ interface ReplyActivity {
 }
 
 async function closeApp(app: App): Promise<void> {
-  await new Promise<void>((resolve) => app.server.close(() => resolve()));
+  await app.close();
 }
 
 describe('HTTP server', () => {
@@ -223,7 +223,7 @@ describe('turn error handler', () => {
     const storage = new MemoryStorage();
     await storage.write(seed);
     installErrorHandler(adapter, states(storage), log);
-    const server = createServer({
+    const { server, close } = createServer({
       config,
       adapter,
       bot: new FailingBot(),
@@ -241,7 +241,7 @@ describe('turn error handler', () => {
       const body = (await res.json()) as { activities: ReplyActivity[] };
       return { activities: body.activities, lines, storage };
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
     }
   }
 

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp, type App } from '../index';
 import { loadConfig } from '../config';
 import { listen } from '../server/app';
-import { silentLogger } from '../server/log';
+import { silentLogger } from '../shared/log';
 import { checkServiceUrl } from '../server/serviceUrlPolicy';
 
 /**
@@ -161,9 +161,7 @@ describe('serviceUrl policy over HTTP (anonymous mode)', function () {
 
   after(async () => {
     dns.lookup = originalLookup;
-    await Promise.all(
-      apps.splice(0).map((app) => new Promise<void>((resolve) => app.server.close(() => resolve()))),
-    );
+    await Promise.all(apps.splice(0).map((app) => app.close()));
     await canary.close();
   });
 

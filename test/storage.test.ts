@@ -9,7 +9,7 @@ import { MemoryStorage, type Storage, type StoreItems } from 'botbuilder';
 import { ContainerClient } from '@azure/storage-blob';
 import { createApp, type App } from '../index';
 import { loadConfig } from '../config';
-import { createLogger } from '../server/log';
+import { createLogger } from '../shared/log';
 import { listen } from '../server/app';
 import { BoundedMemoryStorage, createStorage, RenewingStorage } from '../server/storage';
 import kb from '../knowledge/kb.json';
@@ -109,7 +109,7 @@ async function startApp(
 }
 
 async function stopApp(app: App): Promise<void> {
-  await new Promise<void>((resolve) => app.server.close(() => resolve()));
+  await app.close();
 }
 
 const allText = (replies: ReplyActivity[]): string => replies.map((r) => r.text ?? '').join('\n');

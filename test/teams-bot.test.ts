@@ -11,7 +11,7 @@ import {
 } from 'botbuilder';
 import { loadConfig } from '../config';
 import { loadKnowledge } from '../knowledge/load';
-import { silentLogger } from '../server/log';
+import { silentLogger } from '../shared/log';
 import { ImnovidBot } from '../bots/imnovidBot';
 import { answerQuestion } from '../dialogs/faq';
 import { flowData, type FlowId } from '../dialogs/intents';

@@ -11,7 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { createApp, type App } from '../index';
 import { loadConfig } from '../config';
 import { listen } from '../server/app';
-import { createLogger } from '../server/log';
+import { createLogger } from '../shared/log';
 import { webChatPackageDir } from '../channels/web/assets';
 import webTexts from '../channels/web/texts.json';
 
@@ -43,9 +43,7 @@ async function start(env: Record<string, string> = {}): Promise<Running> {
 }
 
 after(async () => {
-  await Promise.all(
-    running.splice(0).map((r) => new Promise<void>((resolve) => r.app.server.close(() => resolve()))),
-  );
+  await Promise.all(running.splice(0).map((r) => r.app.close()));
 });
 
 interface Recorded {

@@ -2,7 +2,7 @@
 // a silent logger.
 import { createApp } from '../../index';
 import { loadConfig } from '../../config';
-import { silentLogger } from '../../server/log';
+import { silentLogger } from '../../shared/log';
 import { tuneHeap } from '../../server/heap';
 import { serveForBenchmark } from './child';
 

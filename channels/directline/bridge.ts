@@ -1,12 +1,13 @@
-// The bot's side of the local channel: user activities go to the bot through the server's own
-// /api/messages (the same CloudAdapter pipeline as every channel), and the bot's replies come back
-// through the Bot Connector routes below, reached at a per-process secret service URL.
+// The bot's side of the local channel: user activities go to the bot in process, through the function
+// the server hands us (the checks and CloudAdapter turn of /api/messages, without the HTTP hop), and
+// the bot's replies come back through the Bot Connector routes below, reached at a per-process secret
+// service URL, as any channel's do.
 import { timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import type * as restify from 'restify';
-import type { Logger } from '../../server/log';
+import type { Logger } from '../../shared/log';
 import type { Account, Conversation, ConversationStore, WireActivity } from './store';
 import { StoreFullError } from './store';
+import { CONNECTOR_PREFIX } from './paths';
 
 export const CHANNEL_ID = 'directline';
 
@@ -19,22 +20,19 @@ export interface BridgeContext {
   connectorKey: string;
   /** http://127.0.0.1:PORT of the running server, undefined while it is not listening. */
   localBase: () => string | undefined;
+  /** Runs one activity's turn as /api/messages would; resolves with the status it would answer. */
+  runTurn: (activity: WireActivity) => Promise<number>;
   /** How long one delivery to the bot may take before we give up waiting for it. */
   deliveryTimeoutMs: number;
   /** Deliveries queued or under way, for a graceful shutdown. */
   pending: Set<Promise<void>>;
 }
 
-export const CONNECTOR_PREFIX = '/v3/directline/connector';
-
 /**
  * Deliveries to the bot one conversation may have queued or under way. They run one at a time, so a
  * client posting faster than the bot answers would otherwise grow the queue (and memory) without end.
  */
 export const MAX_WAITING_DELIVERIES = 10;
-
-/** Marks the channel's own requests to /api/messages; its value is the private connector key. */
-export const DELIVERY_HEADER = 'x-local-directline-delivery';
 
 /** The error format of Direct Line and the Bot Connector: `{ error: { code, message } }`. */
 export function sendError(res: restify.Response, status: number, code: string, message: string): void {
@@ -64,12 +62,6 @@ export function record(
 /** Whether the conversation may queue one more delivery to the bot. */
 export function canDeliver(conversation: Conversation): boolean {
   return conversation.deliveries < MAX_WAITING_DELIVERIES;
-}
-
-/** Whether a request to /api/messages is one of this channel's deliveries (not a client's). */
-export function isOwnDelivery(ctx: BridgeContext, req: IncomingMessage): boolean {
-  const given = req.headers[DELIVERY_HEADER];
-  return typeof given === 'string' && sameKey(given, ctx.connectorKey);
 }
 
 export function serviceUrl(ctx: BridgeContext, base: string): string {
@@ -113,26 +105,31 @@ async function deliver(
     ctx.log.error('directline.bot_unreachable', { reason: 'server_not_listening' });
     return;
   }
-  const body: WireActivity = {
-    ...activity,
-    channelId: CHANNEL_ID,
-    serviceUrl: serviceUrl(ctx, base),
-    recipient: ctx.bot,
-    conversation: { id: conversation.id },
-  };
-  try {
-    const response = await fetch(`${base}/api/messages`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', [DELIVERY_HEADER]: ctx.connectorKey },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(ctx.deliveryTimeoutMs),
-    });
-    await response.arrayBuffer();
-    if (!response.ok) {
-      ctx.log.error('directline.bot_rejected', { status: response.status, activityType: activity.type });
-    }
-  } catch (err) {
-    ctx.log.error('directline.bot_unreachable', { reason: (err as Error).name });
+  // The bot gets a copy of its own, plain JSON as it would have arrived over HTTP: the turn turns dates
+  // into Date objects and the SDK may add fields, while the stored activity is what clients replay.
+  const body = JSON.parse(
+    JSON.stringify({
+      ...activity,
+      channelId: CHANNEL_ID,
+      serviceUrl: serviceUrl(ctx, base),
+      recipient: ctx.bot,
+      conversation: { id: conversation.id },
+    }),
+  ) as WireActivity;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ctx.deliveryTimeoutMs);
+  });
+  // A turn that outlives the timeout goes on by itself; the conversation's next delivery need not wait.
+  const turn = ctx.runTurn(body).catch((err: Error) => err);
+  const outcome = await Promise.race([turn, timedOut]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') {
+    ctx.log.error('directline.bot_unreachable', { reason: 'TimeoutError' });
+  } else if (outcome instanceof Error) {
+    ctx.log.error('directline.bot_unreachable', { reason: outcome.name });
+  } else if (outcome < 200 || outcome > 299) {
+    ctx.log.error('directline.bot_rejected', { status: outcome, activityType: activity.type });
   }
 }
 

@@ -1,23 +1,29 @@
 // A local Direct Line 3.0 channel on the bot's own server, so Web Chat works with no cloud account.
-// It feeds the bot through the server's /api/messages like any channel and takes the bot's replies on
-// Bot Connector routes, which only works while the bot runs in anonymous mode (no MicrosoftAppId).
-import type { IncomingMessage } from 'node:http';
+// It hands user activities to the bot in process (runTurn, given by the server) and takes the bot's
+// replies on Bot Connector routes, which only works while the bot runs in anonymous mode (no
+// MicrosoftAppId).
 import type { AddressInfo } from 'node:net';
 import type * as restify from 'restify';
 import type { Config } from '../../config';
-import type { Logger } from '../../server/log';
-import { isOwnDelivery, mountConnectorRoutes } from './bridge';
+import type { Logger } from '../../shared/log';
+import { mountConnectorRoutes } from './bridge';
 import { mountClientRoutes, type RoutesContext } from './routes';
 import { createStreamSockets } from './socket';
-import { ConversationStore, randomId, type Account } from './store';
+import { ConversationStore, randomId, type Account, type WireActivity } from './store';
 
-export { DIRECT_LINE_PREFIX, corsOrigin } from './routes';
+export { corsOrigin } from './routes';
+export { DIRECT_LINE_PREFIX } from './paths';
 export { ConversationStore } from './store';
 export type { Account, ActivitySet, Conversation, WireActivity } from './store';
 
 export interface DirectLineDeps {
   config: Config;
   log: Logger;
+  /**
+   * Runs the turn of one user activity (the server gives the checks and turn of /api/messages) and
+   * resolves with the HTTP status /api/messages would answer.
+   */
+  runTurn: (activity: WireActivity) => Promise<number>;
   /** Clock for token expiry and idle eviction (tests move it forward). */
   now?: () => number;
   /** The bot as shown to clients; defaults to a generic account. */
@@ -37,12 +43,9 @@ export interface DirectLineChannel {
   /** Resolves once every delivery to the bot queued so far has finished (the bot has replied). */
   settled(): Promise<void>;
   /**
-   * Whether a request to /api/messages is this channel's own delivery of a user's activity. Those come
-   * from loopback for every user of the channel, so per-address limits must not count them (the
-   * channel already limited the client that posted).
+   * Stops the eviction timer, ends all streams and forgets all conversations. Whoever mounted the
+   * channel calls it before closing the server, which would otherwise wait for the open streams.
    */
-  isOwnDelivery(req: IncomingMessage): boolean;
-  /** Stops the eviction timer, ends all streams and forgets all conversations. */
   close(): void;
 }
 
@@ -91,6 +94,7 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineDeps): D
     bot: deps.botAccount ?? DEFAULT_BOT,
     connectorKey: randomId(24),
     localBase: () => localBaseOf(server),
+    runTurn: deps.runTurn,
     deliveryTimeoutMs: deps.deliveryTimeoutMs ?? 60_000,
     pending: new Set(),
   };
@@ -123,13 +127,6 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineDeps): D
     streams.close();
     store.clear();
   };
-  // http.Server has no "closing" event, and close() waits for open streams: end them as closing starts.
-  const originalClose = http.close.bind(http);
-  http.close = ((callback?: (err?: Error) => void) => {
-    close();
-    return originalClose(callback);
-  }) as typeof http.close;
-
   log.info('directline.local_mounted', {
     tokenTtlSeconds: config.directLine.tokenTtlSeconds,
     idleMinutes: config.directLine.idleMinutes,
@@ -147,6 +144,5 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineDeps): D
     closeStreams: streams.closeStreams,
     settled,
     close,
-    isOwnDelivery: (req) => isOwnDelivery(ctx, req),
   };
 }

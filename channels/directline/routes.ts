@@ -1,9 +1,9 @@
 // The client side of the local channel: the Direct Line 3.0 REST routes Web Chat and DirectLineJS call.
 import type * as restify from 'restify';
 import type { Config } from '../../config';
-import { checkOrigin, requestOrigin } from '../origin';
-import { clientAddress } from '../../server/clientAddress';
-import { limitMessages, limitStarts, type Refuse } from '../../server/rateLimit';
+import { checkOrigin, requestOrigin } from '../../shared/origin';
+import { clientAddress } from '../../shared/clientAddress';
+import { limitMessages, limitStarts, type Refuse } from '../../shared/rateLimit';
 import {
   canDeliver,
   record,
@@ -22,8 +22,7 @@ import {
   type TokenCheck,
   type WireActivity,
 } from './store';
-
-export const DIRECT_LINE_PREFIX = '/v3/directline';
+import { DIRECT_LINE_PREFIX } from './paths';
 
 export interface RoutesContext extends BridgeContext {
   config: Config;
@@ -56,7 +55,7 @@ function refuse(res: restify.Response, check: Exclude<TokenCheck, { ok: true }>)
 
 /**
  * The value for Access-Control-Allow-Origin, or undefined when the request's origin may not use the
- * channel. The policy is the web channel's (../origin.ts): our own pages and ALLOWED_ORIGINS. The chat
+ * channel. The policy is the web channels' (shared/origin.ts): our own pages and ALLOWED_ORIGINS. The chat
  * widget needs nothing more: its iframe shows our own page, which calls us same-origin.
  */
 export function corsOrigin(config: Config, req: restify.Request): string | undefined {

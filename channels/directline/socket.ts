@@ -5,9 +5,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
-import { clientAddress } from '../../server/clientAddress';
-import type { Logger } from '../../server/log';
+import { clientAddress } from '../../shared/clientAddress';
+import type { Logger } from '../../shared/log';
 import type { ActivitySet, Conversation, ConversationStore } from './store';
+import { DIRECT_LINE_PREFIX } from './paths';
 
 export interface StreamLimits {
   perConversation: number;
@@ -30,8 +31,8 @@ interface Stream {
   answered: boolean;
 }
 
-const STREAM_PATH = /^\/v3\/directline\/conversations\/([^/]+)\/stream$/;
-const OWN_PREFIX = '/v3/directline/';
+const STREAM_PATH = new RegExp(`^${DIRECT_LINE_PREFIX}/conversations/([^/]+)/stream$`);
+const OWN_PREFIX = `${DIRECT_LINE_PREFIX}/`;
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',

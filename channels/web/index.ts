@@ -2,11 +2,12 @@
 // (GET /demo), the Web Chat bundle served from node_modules, and the Azure Direct Line token endpoint.
 import type * as restify from 'restify';
 import type { Config } from '../../config';
-import type { Logger } from '../../server/log';
+import type { Logger } from '../../shared/log';
 import { gzipOf, loadAssets, type Asset } from './assets';
 import { BOT_NAME, DEFAULT_ACCENT, renderChatPage, renderDemoPage, webTexts, type PageConfig } from './pages';
 import { azureDirectLineBase, contentSecurityPolicy, pageHeaders } from './security';
 import { mountTokenEndpoint, TOKEN_PATH } from './token';
+import { DIRECT_LINE_PREFIX } from '../directline/paths';
 
 export { TOKEN_PATH } from './token';
 export { BOT_NAME, DEFAULT_ACCENT } from './pages';
@@ -15,9 +16,6 @@ export interface WebDeps {
   config: Config;
   log: Logger;
 }
-
-/** Local Direct Line channel (channels/directline) as seen from the browser. */
-const LOCAL_DIRECT_LINE = '/v3/directline';
 
 type CachePolicy = 'immutable' | 'revalidate' | 'short';
 
@@ -74,7 +72,7 @@ function pageConfig(config: Config): PageConfig {
     status: webTexts.status,
     directLine: azure
       ? { mode: 'azure', domain: azureDirectLineBase(config), tokenUrl: TOKEN_PATH }
-      : { mode: 'local', domain: LOCAL_DIRECT_LINE, tokenUrl: `${LOCAL_DIRECT_LINE}/tokens/generate` },
+      : { mode: 'local', domain: DIRECT_LINE_PREFIX, tokenUrl: `${DIRECT_LINE_PREFIX}/tokens/generate` },
   };
 }
 

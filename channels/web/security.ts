@@ -1,14 +1,17 @@
-// Security headers for the web channel's pages (who may call us is decided in ../origin.ts).
+// Security headers for the web channel's pages (who may call us is decided in shared/origin.ts).
 import type * as restify from 'restify';
 import type { Config } from '../../config';
-import { allowedOrigins, normaliseOrigin, requestOrigin } from '../origin';
+import { allowedOrigins, normaliseOrigin, requestOrigin } from '../../shared/origin';
+import { DIRECT_LINE_PREFIX } from '../directline/paths';
 
 /**
  * Azure's Direct Line base URL (…/v3/directline). DIRECT_LINE_ENDPOINT may be given with or without
  * the /v3/directline path, so both spellings work.
  */
 export function azureDirectLineBase(config: Config): string {
-  return `${config.directLine.endpoint.replace(/\/+$/, '').replace(/\/v3\/directline$/i, '')}/v3/directline`;
+  const endpoint = config.directLine.endpoint.replace(/\/+$/, '');
+  const withPath = endpoint.toLowerCase().endsWith(DIRECT_LINE_PREFIX);
+  return `${withPath ? endpoint.slice(0, -DIRECT_LINE_PREFIX.length) : endpoint}${DIRECT_LINE_PREFIX}`;
 }
 
 /** The https/wss origins the page must be able to reach for Azure Direct Line. */

@@ -3,10 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import type * as restify from 'restify';
 import type { Config } from '../../config';
-import type { Logger } from '../../server/log';
-import { checkOrigin, trustedSelfOrigin } from '../origin';
-import { limitStarts } from '../../server/rateLimit';
+import type { Logger } from '../../shared/log';
+import { checkOrigin, trustedSelfOrigin } from '../../shared/origin';
+import { limitStarts } from '../../shared/rateLimit';
 import { azureDirectLineBase } from './security';
+import { DIRECT_LINE_PREFIX } from '../directline/paths';
 
 export const TOKEN_PATH = '/api/directline/token';
 const AZURE_TIMEOUT_MS = 10_000;
@@ -106,7 +107,7 @@ export function mountTokenEndpoint(server: restify.Server, deps: { config: Confi
           error: 'direct_line_not_configured',
           reason:
             'Azure Direct Line is not configured on this server (DIRECT_LINE_SECRET is empty); ' +
-            'the chat page uses the built-in channel at /v3/directline instead.',
+            `the chat page uses the built-in channel at ${DIRECT_LINE_PREFIX} instead.`,
         },
         cors,
       );

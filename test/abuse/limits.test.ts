@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { createApp, type App } from '../../index';
 import { loadConfig } from '../../config';
-import { silentLogger } from '../../server/log';
+import { silentLogger } from '../../shared/log';
 import { listen } from '../../server/app';
 import { BoundedMemoryStorage } from '../../server/storage';
 import { channelActivity } from '../activities';
@@ -40,9 +40,7 @@ async function statuses(
 
 describe('abuse: per-client limits and memory bounds', () => {
   after(async () => {
-    await Promise.all(
-      apps.splice(0).map((app) => new Promise<void>((resolve) => app.server.close(() => resolve()))),
-    );
+    await Promise.all(apps.splice(0).map((app) => app.close()));
   });
 
   it('limits message posts per client address in anonymous mode, with 429, a reason and Retry-After', async () => {
@@ -69,7 +67,7 @@ describe('abuse: per-client limits and memory bounds', () => {
     expect(await statuses(base, 1, { 'x-forwarded-for': '198.51.100.7, 203.0.113.1' })).to.deep.equal([429]);
   });
 
-  it("counts a web chat message once: the local Direct Line's own deliveries to the bot are not limited again", async () => {
+  it('counts a web chat message once: the local Direct Line hands it to the bot in process, not through /api/messages', async () => {
     const { base } = await start({ MESSAGE_BURST: '4', MESSAGES_PER_MINUTE: '1' });
     const started = await fetch(`${base}/v3/directline/conversations`, { method: 'POST' });
     const { conversationId, token } = (await started.json()) as { conversationId: string; token: string };
@@ -98,6 +96,9 @@ describe('abuse: per-client limits and memory bounds', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(await botReplies()).to.equal(4);
+    // Posts and /api/messages share the address's allowance: the four posts spent all of it, and the
+    // deliveries (the greeting's included) none.
+    expect(await statuses(base, 1)).to.deep.equal([429]);
   });
 
   it('does not limit authenticated Bot Connector traffic by address', async () => {

@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Frame, FrameLocator, Locator, Page } from
 import { createApp, type App } from '../../index';
 import { loadConfig } from '../../config';
 import { listen } from '../../server/app';
-import { silentLogger } from '../../server/log';
+import { silentLogger } from '../../shared/log';
 import kbJson from '../../knowledge/kb.json';
 import flows from '../../dialogs/flows.json';
 import botTexts from '../../render/texts.json';
@@ -258,7 +258,7 @@ describe('browser: chat page, widget and accessibility (headless Chromium)', fun
 
   after(async () => {
     await browser?.close();
-    await new Promise<void>((resolve) => app.server.close(() => resolve()));
+    await app.close();
   });
 
   beforeEach(async () => {
@@ -682,9 +682,9 @@ describe('browser: chat page, widget and accessibility (headless Chromium)', fun
           expect(texts.filter((t) => t.includes(secret))).to.deep.equal([]);
         } finally {
           await context.close();
-          await new Promise<void>((resolve) => web.server.close(() => resolve()));
+          await web.close();
           await azure.close();
-          await new Promise<void>((resolve) => channelHost.server.close(() => resolve()));
+          await channelHost.close();
         }
       },
     );
