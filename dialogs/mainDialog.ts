@@ -22,7 +22,7 @@ import { messageText, sendReply, type BotServices } from './services';
 import { answerQuestion, fallbackReply, unclearReply } from './faq';
 import { helpReply, menuReply, smallTalkReply } from './replies';
 import { isReroute } from './interruptibleDialog';
-import { basicForm } from '../knowledge/match/normalise';
+import { basicForm } from '../text/normal';
 
 export const MAIN_DIALOG = 'mainDialog';
 const ROUTE = 'route';

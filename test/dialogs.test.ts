@@ -26,7 +26,8 @@ import {
   recogniseSmallTalk,
   type FlowId,
 } from '../dialogs/intents';
-import { basicForm, OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
+import { OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
+import { basicForm } from '../text/normal';
 import { fillTemplate } from '../render/renderer';
 
 const { kb } = knowledge;

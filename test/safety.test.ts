@@ -6,7 +6,7 @@ import examples from '../safety/examples.json';
 import patterns from '../safety/patterns.json';
 import flows from '../dialogs/flows.json';
 import texts from '../render/texts.json';
-import { createSafetyGate, createCorrector, type SafetyKind } from '../safety/gate';
+import { createSafetyGate, createSafetyCorrector, type SafetyKind } from '../safety/gate';
 import { createHarness, knowledge, textOf, cardOf, type Harness } from './dialogs.harness';
 import { fillTemplate } from '../render/renderer';
 
@@ -257,7 +257,7 @@ describe('safety: replies', () => {
 
 describe('safety: typo correction', () => {
   it('corrects near misses of the vocabulary and leaves real words alone', () => {
-    const correct = createCorrector(patterns.vocabulary, patterns.leaveAlone);
+    const correct = createSafetyCorrector(patterns.vocabulary, patterns.leaveAlone);
     expect(correct('pian')).to.equal('pain'); // a swap of neighbours is one edit
     expect(correct('pregant')).to.equal('pregnant');
     expect(correct('accidently')).to.equal('accidentally'); // long words may be two edits away
