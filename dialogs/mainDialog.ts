@@ -61,7 +61,7 @@ export async function routeMessage(
   const command = recogniseCommand(text, basic);
   if (command) routed(`command:${command}`);
   if (command === 'help') {
-    await sendReply(context, services, helpReply(services));
+    await sendReply(context, services, helpReply());
     return undefined;
   }
   if (command === 'none') {
@@ -69,13 +69,13 @@ export async function routeMessage(
     return undefined;
   }
   if (command === 'menu' || command === 'cancel') {
-    await sendReply(context, services, menuReply(services));
+    await sendReply(context, services, menuReply());
     return undefined;
   }
   const smallTalk = recogniseSmallTalk(text, basic);
   if (smallTalk) {
     routed(`smalltalk:${smallTalk}`);
-    await sendReply(context, services, smallTalkReply(services, smallTalk));
+    await sendReply(context, services, smallTalkReply(smallTalk));
     return undefined;
   }
   if (isBareChoice(text, basic)) {

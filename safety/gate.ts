@@ -5,7 +5,6 @@ import patterns from './patterns.json';
 import { basicForm } from '../text/normal';
 import { alternation } from '../text/regex';
 import { createCorrector, type Corrector } from '../text/corrector';
-import { fillPlaceholders } from '../render/placeholders';
 
 export type SafetyKind = 'red-flag' | 'personal-advice';
 
@@ -13,16 +12,12 @@ export interface SafetyHit {
   kind: SafetyKind;
   /** Which rule fired (for logs and tests; never the user's text). */
   category: string;
-  /** The reply, with the emergency number filled in. */
+  /** The reply as written in patterns.json: render() fills in {emergency}, as in every other reply. */
   message: string;
 }
 
 export interface SafetyGate {
   check(text: string): SafetyHit | undefined;
-}
-
-export interface SafetyOptions {
-  emergencyNumber: string;
 }
 
 interface Rule {
@@ -60,23 +55,21 @@ export function createSafetyCorrector(vocabulary: string[], leaveAlone: string[]
   });
 }
 
-export function createSafetyGate(options: SafetyOptions): SafetyGate {
-  const fillIn = (message: string): string =>
-    fillPlaceholders(message, { emergency: options.emergencyNumber });
+export function createSafetyGate(): SafetyGate {
   const compileAll = (list: string[]): RegExp => new RegExp(alternation(list));
   const rules: Rule[] = [
     ...patterns.redFlags.map((r) => ({
       kind: 'red-flag' as const,
       category: r.category,
       re: compileAll(r.patterns),
-      message: fillIn(r.message),
+      message: r.message,
       passesInformationQuestions: r.passesInformationQuestions,
     })),
     {
       kind: 'personal-advice',
       category: patterns.personalAdvice.category,
       re: compileAll(patterns.personalAdvice.patterns),
-      message: fillIn(patterns.personalAdvice.message),
+      message: patterns.personalAdvice.message,
       passesInformationQuestions: false,
     },
   ];
