@@ -6,10 +6,11 @@ export function escapeRegExp(text: string): string {
 }
 
 /**
- * One regular-expression source matching any of the patterns, as a single group. Each pattern sits in a
- * group of its own, so a `|` inside one cannot swallow its neighbours, and one pass over the text tries
- * them all. An empty list gives an empty group, which matches everywhere.
+ * One regular-expression source matching any of the patterns, as a single group, so one pass over the
+ * text tries them all. A pattern with a `|` of its own sits in a group of its own, so that it cannot
+ * swallow its neighbours; the others stay bare, since V8 matches a plain list of literals faster.
+ * An empty list gives an empty group, which matches everywhere.
  */
 export function alternation(patterns: readonly string[]): string {
-  return `(?:${patterns.map((p) => `(?:${p})`).join('|')})`;
+  return `(?:${patterns.map((p) => (p.includes('|') ? `(?:${p})` : p)).join('|')})`;
 }
