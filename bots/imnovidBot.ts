@@ -15,7 +15,7 @@ import type { Config } from '../config';
 import type { LoadedKnowledge } from '../knowledge/load';
 import type { Logger } from '../shared/log';
 import { MainDialog, ROUTED_FLOW, routeMessage } from '../dialogs/mainDialog';
-import { messageText, sendReply, fill, type BotServices } from '../dialogs/services';
+import { messageText, sendReply, type BotServices } from '../dialogs/services';
 import { helpReply, welcomeReply } from '../dialogs/replies';
 import { createSafetyGate, type SafetyGate } from '../safety/gate';
 import { isSharedConversation, texts } from '../render/renderer';
@@ -48,11 +48,11 @@ export class ImnovidBot extends TeamsActivityHandler {
       log: deps.log,
     };
     this.dialog = new MainDialog(this.services);
-    this.safety = createSafetyGate({ emergencyNumber: deps.config.emergencyNumber });
+    this.safety = createSafetyGate();
 
     this.onMembersAdded(async (context, next) => {
       if (welcomesOnMembersAdded(context.activity)) {
-        await sendReply(context, this.services, welcomeReply(this.services));
+        await sendReply(context, this.services, welcomeReply());
       }
       await next();
     });
@@ -69,7 +69,7 @@ export class ImnovidBot extends TeamsActivityHandler {
    */
   protected override async onInstallationUpdateAddActivity(context: TurnContext): Promise<void> {
     if (context.activity.action === 'add' && !isSharedConversation(context.activity)) {
-      await sendReply(context, this.services, welcomeReply(this.services));
+      await sendReply(context, this.services, welcomeReply());
     }
     await super.onInstallationUpdateAddActivity(context);
   }
@@ -95,18 +95,18 @@ export class ImnovidBot extends TeamsActivityHandler {
     this.deps.log.debug('turn.message', { channel: activity.channelId, length: text.length });
     if (text === '' && activity.channelId === 'msteams' && mentionsBot(activity)) {
       // "@Imnovid info" alone: the person wants the bot's attention, so say what it can do.
-      await sendReply(context, this.services, helpReply(this.services));
+      await sendReply(context, this.services, helpReply());
       return;
     }
     if (text === '') {
       const attachmentOnly = (activity.attachments?.length ?? 0) > 0;
       await sendReply(context, this.services, {
-        intro: [fill(this.services, attachmentOnly ? texts.badInput.attachment : texts.badInput.empty)],
+        intro: [attachmentOnly ? texts.badInput.attachment : texts.badInput.empty],
       });
       return;
     }
     if (!/[\p{L}\p{N}]/u.test(text)) {
-      await sendReply(context, this.services, { intro: [fill(this.services, texts.badInput.noWords)] });
+      await sendReply(context, this.services, { intro: [texts.badInput.noWords] });
       return;
     }
 

@@ -1,7 +1,8 @@
 // Turns a matcher result into a reply: the answer, "Did you mean", or the honest fallback.
 import type { KnowledgeBase, QAPair } from '../knowledge/types';
 import type { Matcher, MatchResult } from '../knowledge/match/matcher';
-import { basicForm, MEDICINE_TOKEN, OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
+import { MEDICINE_TOKEN, OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
+import { basicForm } from '../text/normal';
 import { texts, type Button, type Reply } from '../render/renderer';
 
 export interface FaqOutcome {

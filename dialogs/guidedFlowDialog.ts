@@ -17,7 +17,7 @@ import {
   type FlowId,
   type FlowOption,
 } from './intents';
-import { fill, renderFor, sendReply, type BotServices } from './services';
+import { renderFor, sendReply, type BotServices } from './services';
 import type { Reply } from '../render/renderer';
 
 export interface GuidedFlowOptions {
@@ -56,7 +56,7 @@ export abstract class GuidedFlowDialog extends InterruptibleDialog {
   }
 
   private promptActivity(context: WaterfallStepContext['context'], text: string) {
-    return renderFor(context, this.services, { intro: [fill(this.services, text)], buttons: this.buttons() });
+    return renderFor(context, this.services, { intro: [text], buttons: this.buttons() });
   }
 
   private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -81,16 +81,16 @@ export abstract class GuidedFlowDialog extends InterruptibleDialog {
     if (!option) {
       // Giving up is an answer too: it still points to the doctor, the pharmacist and the leaflet.
       await sendReply(step.context, this.services, {
-        intro: [fill(this.services, this.flow.giveUp)],
+        intro: [this.flow.giveUp],
         leaflet: true,
         buttons: this.flow.followUps,
       });
       return step.endDialog();
     }
     const reply: Reply = {
-      intro: this.introFor(option).map((t) => fill(this.services, t)),
+      intro: this.introFor(option),
       blocks: option.blocks.map((b) => ({ label: b.label, pair: this.pair(b.pair) })),
-      notes: option.note ? [fill(this.services, option.note)] : undefined,
+      notes: option.note ? [option.note] : undefined,
       defer: true,
       leaflet: true,
       buttons: this.flow.followUps,

@@ -1,6 +1,7 @@
 // Recognises what a message asks the bot to do, from the patterns in intents.json and flows.json.
 // Pure functions over text: no botbuilder, so they are tested directly.
-import { basicForm } from '../knowledge/match/normalise';
+import { basicForm } from '../text/normal';
+import { alternation } from '../text/regex';
 import intents from './intents.json';
 import flows from './flows.json';
 
@@ -8,8 +9,8 @@ export type Command = 'help' | 'cancel' | 'menu' | 'none';
 export type SmallTalk = 'greeting' | 'thanks' | 'bye' | 'whoami' | 'decline';
 export type FlowId = 'howToTake' | 'risk';
 
-const whole = (patterns: string[]): RegExp => new RegExp(`^(?:${patterns.join('|')})$`);
-const anywhere = (patterns: string[]): RegExp => new RegExp(patterns.map((p) => `(?:${p})`).join('|'));
+const whole = (patterns: string[]): RegExp => new RegExp(`^${alternation(patterns)}$`);
+const anywhere = (patterns: string[]): RegExp => new RegExp(alternation(patterns));
 
 const commandRes = Object.entries(intents.commands).map(([k, v]) => [k as Command, whole(v)] as const);
 const smallTalkRes = Object.entries(intents.smalltalk).map(([k, v]) => [k as SmallTalk, whole(v)] as const);
@@ -40,7 +41,7 @@ export function recogniseFlow(text: string, basic = basicForm(text)): FlowId | u
   return flowRes.find(([, re]) => re.test(t))?.[0];
 }
 
-const questionStart = new RegExp(`^(?:${intents.question.starts.join('|')})\\b`);
+const questionStart = new RegExp(`^${alternation(intents.question.starts)}\\b`);
 const questionMarks = new Set([...intents.question.marks]);
 
 /** Whether a message is clearly a question: it ends with a question mark or starts with a question word. */

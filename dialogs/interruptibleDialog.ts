@@ -42,7 +42,7 @@ export abstract class InterruptibleDialog extends ComponentDialog {
     const text = messageText(dc.context);
     switch (recogniseCommand(text)) {
       case 'help':
-        await sendReply(dc.context, this.services, helpReply(this.services));
+        await sendReply(dc.context, this.services, helpReply());
         await dc.repromptDialog();
         return { status: DialogTurnStatus.waiting };
       case 'cancel':
@@ -51,7 +51,7 @@ export abstract class InterruptibleDialog extends ComponentDialog {
         return dc.cancelAllDialogs();
       case 'menu':
       case 'none':
-        await sendReply(dc.context, this.services, menuReply(this.services));
+        await sendReply(dc.context, this.services, menuReply());
         return dc.cancelAllDialogs();
       default:
         break;

@@ -22,7 +22,7 @@ import { messageText, sendReply, type BotServices } from './services';
 import { answerQuestion, fallbackReply, unclearReply } from './faq';
 import { helpReply, menuReply, smallTalkReply } from './replies';
 import { isReroute } from './interruptibleDialog';
-import { basicForm } from '../knowledge/match/normalise';
+import { basicForm } from '../text/normal';
 
 const MAIN_DIALOG = 'mainDialog';
 const ROUTE = 'route';
@@ -61,7 +61,7 @@ export async function routeMessage(
   const command = recogniseCommand(text, basic);
   if (command) routed(`command:${command}`);
   if (command === 'help') {
-    await sendReply(context, services, helpReply(services));
+    await sendReply(context, services, helpReply());
     return undefined;
   }
   if (command === 'none') {
@@ -69,13 +69,13 @@ export async function routeMessage(
     return undefined;
   }
   if (command === 'menu' || command === 'cancel') {
-    await sendReply(context, services, menuReply(services));
+    await sendReply(context, services, menuReply());
     return undefined;
   }
   const smallTalk = recogniseSmallTalk(text, basic);
   if (smallTalk) {
     routed(`smalltalk:${smallTalk}`);
-    await sendReply(context, services, smallTalkReply(services, smallTalk));
+    await sendReply(context, services, smallTalkReply(smallTalk));
     return undefined;
   }
   if (isBareChoice(text, basic)) {

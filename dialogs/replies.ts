@@ -1,21 +1,21 @@
-// The bot's own fixed replies (welcome, help, menu, small talk), built from render/texts.json.
+// The bot's own fixed replies (welcome, help, menu, small talk), built from render/texts.json. Their
+// {placeholders} are left for render() to fill.
 import { texts, type Reply } from '../render/renderer';
 import type { SmallTalk } from './intents';
-import { fill, type BotServices } from './services';
 
-export function welcomeReply(services: BotServices): Reply {
-  return { intro: texts.welcome.map((t) => fill(services, t)), buttons: texts.menuButtons };
+export function welcomeReply(): Reply {
+  return { intro: [...texts.welcome], buttons: texts.menuButtons };
 }
 
-export function helpReply(services: BotServices): Reply {
-  return { intro: texts.help.map((t) => fill(services, t)), buttons: texts.menuButtons };
+export function helpReply(): Reply {
+  return { intro: [...texts.help], buttons: texts.menuButtons };
 }
 
-export function menuReply(services: BotServices): Reply {
-  return { intro: [fill(services, texts.help[0])], buttons: texts.menuButtons };
+export function menuReply(): Reply {
+  return { intro: [texts.help[0]], buttons: texts.menuButtons };
 }
 
-export function smallTalkReply(services: BotServices, kind: SmallTalk): Reply {
-  if (kind === 'greeting') return welcomeReply(services);
-  return { intro: [fill(services, texts.smalltalk[kind])] };
+export function smallTalkReply(kind: SmallTalk): Reply {
+  if (kind === 'greeting') return welcomeReply();
+  return { intro: [texts.smalltalk[kind]] };
 }

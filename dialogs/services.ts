@@ -3,13 +3,7 @@ import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { KnowledgeBase } from '../knowledge/types';
 import type { Matcher } from '../knowledge/match/matcher';
 import type { Logger } from '../shared/log';
-import {
-  channelSupportsCards,
-  fillTemplate,
-  isSharedConversation,
-  render,
-  type Reply,
-} from '../render/renderer';
+import { channelSupportsCards, isSharedConversation, render, type Reply } from '../render/renderer';
 
 export interface BotServices {
   kb: KnowledgeBase;
@@ -20,10 +14,6 @@ export interface BotServices {
   lastPair: StatePropertyAccessor<string | undefined>;
   /** Where routing decisions are logged (route names and pair ids only, never the message). */
   log?: Logger;
-}
-
-export function fill(services: BotServices, text: string): string {
-  return fillTemplate(text, services);
 }
 
 /** Renders a reply for the channel of this turn: a card where cards work, plain text elsewhere. */

@@ -59,7 +59,8 @@ export interface MessageData {
 export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 export const CARD_VERSION = '1.5';
 
-function templateValues(ctx: Pick<RenderContext, 'kb' | 'emergencyNumber'>): Record<string, string> {
+/** What our own texts' {placeholders} stand for. */
+export function templateValues(ctx: Pick<RenderContext, 'kb' | 'emergencyNumber'>): Record<string, string> {
   return {
     medicine: ctx.kb.medicine,
     activeSubstance: ctx.kb.activeSubstance,
@@ -67,10 +68,6 @@ function templateValues(ctx: Pick<RenderContext, 'kb' | 'emergencyNumber'>): Rec
     documentId: ctx.kb.documentId,
     emergency: ctx.emergencyNumber,
   };
-}
-
-export function fillTemplate(template: string, ctx: Pick<RenderContext, 'kb' | 'emergencyNumber'>): string {
-  return fillPlaceholders(template, templateValues(ctx));
 }
 
 export function sourceLine(pair: QAPair, ctx: Pick<RenderContext, 'kb' | 'emergencyNumber'>): string {
@@ -81,9 +78,13 @@ export function answerText(pair: QAPair): string {
   return pair.answer.join(' ');
 }
 
-/** Our own lines may name the medicine, date or emergency number as {placeholders}; fill them here, once. */
+/**
+ * Our own lines may name the medicine, date or emergency number as {placeholders}: they are filled here
+ * and nowhere before, so dialogs, the bot and the safety gate hand over their texts as written.
+ */
 function filled(reply: Reply, ctx: RenderContext): Reply {
-  const fill = (lines?: string[]): string[] | undefined => lines?.map((l) => fillTemplate(l, ctx));
+  const values = templateValues(ctx);
+  const fill = (lines?: string[]): string[] | undefined => lines?.map((l) => fillPlaceholders(l, values));
   return { ...reply, intro: fill(reply.intro), notes: fill(reply.notes) };
 }
 
@@ -97,8 +98,11 @@ function endsSectionRun(blocks: AnswerBlock[], i: number): boolean {
 }
 
 /** Plain text with every part of the reply: the message text on text channels, the fallback on card channels. */
-export function replyAsText(original: Reply, ctx: RenderContext): string {
-  const reply = filled(original, ctx);
+export function replyAsText(reply: Reply, ctx: RenderContext): string {
+  return textOfFilled(filled(reply, ctx), ctx);
+}
+
+function textOfFilled(reply: Reply, ctx: RenderContext): string {
   const parts: string[] = [];
   if (reply.intro) parts.push(...reply.intro);
   const blocks = reply.blocks ?? [];
@@ -197,7 +201,7 @@ export function replyAsCard(original: Reply, ctx: RenderContext): Record<string,
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: CARD_VERSION,
     // Shown by hosts that cannot render the card: the same content as plain text.
-    fallbackText: [replyAsText(reply, ctx), choicesAsText(reply.buttons)].filter(Boolean).join('\n\n'),
+    fallbackText: [textOfFilled(reply, ctx), choicesAsText(reply.buttons)].filter(Boolean).join('\n\n'),
     body,
   };
 }

@@ -2,10 +2,9 @@
 // personal treatment decision get a deferral. Patterns and wording are data (patterns.json); this
 // module only prepares the text the same way every time and finds the first hit.
 import patterns from './patterns.json';
-import levenshtein from 'damerau-levenshtein';
-import { basicForm } from '../knowledge/match/normalise';
-import { editDistanceAtLeast } from '../knowledge/match/speller';
-import { fillPlaceholders } from '../render/placeholders';
+import { basicForm } from '../text/normal';
+import { alternation } from '../text/regex';
+import { createCorrector, type Corrector } from '../text/corrector';
 
 export type SafetyKind = 'red-flag' | 'personal-advice';
 
@@ -13,16 +12,12 @@ export interface SafetyHit {
   kind: SafetyKind;
   /** Which rule fired (for logs and tests; never the user's text). */
   category: string;
-  /** The reply, with the emergency number filled in. */
+  /** The reply as written in patterns.json: render() fills in {emergency}, as in every other reply. */
   message: string;
 }
 
 export interface SafetyGate {
   check(text: string): SafetyHit | undefined;
-}
-
-export interface SafetyOptions {
-  emergencyNumber: string;
 }
 
 interface Rule {
@@ -50,54 +45,37 @@ const TWO_EDIT_LENGTH = 8;
  * Stricter than the matcher's speller on purpose: a wrong "correction" here would raise a false alarm,
  * so real words that sit close to the vocabulary are listed in `leaveAlone`.
  */
-export function createCorrector(vocabulary: string[], leaveAlone: string[]): (word: string) => string {
-  const known = new Set([...vocabulary, ...leaveAlone]);
-  const byInitial = new Map<string, string[]>();
-  for (const w of new Set(vocabulary)) byInitial.set(w[0]!, [...(byInitial.get(w[0]!) ?? []), w]);
-  // No cache of corrections: it would keep words of patients' messages in memory after their turn.
-  return (word: string): string => {
-    if (word.length < MIN_TYPO_LENGTH || /\d/.test(word) || known.has(word)) return word;
-    const max = word.length >= TWO_EDIT_LENGTH ? 2 : 1;
-    let best = word;
-    let bestDistance = max + 1;
-    for (const candidate of byInitial.get(word[0]!) ?? []) {
-      // Only a candidate within `max` edits can win; the letter count bound rules most out cheaply.
-      if (Math.abs(candidate.length - word.length) > max || editDistanceAtLeast(word, candidate) > max)
-        continue;
-      // Damerau-Levenshtein: a swap of neighbours ("pian" for "pain"), the commonest typo, is one edit.
-      const d = levenshtein(word, candidate).steps;
-      if (d < bestDistance) {
-        best = candidate;
-        bestDistance = d;
-      }
-    }
-    return best;
-  };
+export function createSafetyCorrector(vocabulary: string[], leaveAlone: string[]): Corrector {
+  return createCorrector({
+    vocabulary,
+    neverCorrect: leaveAlone,
+    minLength: MIN_TYPO_LENGTH,
+    maxEdits: (length) => (length >= TWO_EDIT_LENGTH ? 2 : 1),
+    ties: 'first',
+  });
 }
 
-export function createSafetyGate(options: SafetyOptions): SafetyGate {
-  const fillIn = (message: string): string =>
-    fillPlaceholders(message, { emergency: options.emergencyNumber });
-  const compileAll = (list: string[]): RegExp => new RegExp(list.map((p) => `(?:${p})`).join('|'));
+export function createSafetyGate(): SafetyGate {
+  const compileAll = (list: string[]): RegExp => new RegExp(alternation(list));
   const rules: Rule[] = [
     ...patterns.redFlags.map((r) => ({
       kind: 'red-flag' as const,
       category: r.category,
       re: compileAll(r.patterns),
-      message: fillIn(r.message),
+      message: r.message,
       passesInformationQuestions: r.passesInformationQuestions,
     })),
     {
       kind: 'personal-advice',
       category: patterns.personalAdvice.category,
       re: compileAll(patterns.personalAdvice.patterns),
-      message: fillIn(patterns.personalAdvice.message),
+      message: patterns.personalAdvice.message,
       passesInformationQuestions: false,
     },
   ];
   const infoQuestion = compileAll(patterns.informationQuestions.patterns);
   const happeningNow = compileAll(patterns.informationQuestions.unlessHappeningNow);
-  const correct = createCorrector(patterns.vocabulary, patterns.leaveAlone);
+  const correct = createSafetyCorrector(patterns.vocabulary, patterns.leaveAlone);
 
   return {
     check(text: string): SafetyHit | undefined {

@@ -6,13 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { AdaptiveCard, SerializationContext, Versions } from 'adaptivecards';
-import {
-  ConversationState,
-  MemoryStorage,
-  TestAdapter,
-  type Activity,
-  type ConversationReference,
-} from 'botbuilder';
+import { MemoryStorage, TestAdapter, type Activity, type ConversationReference } from 'botbuilder';
 import { loadConfig } from '../config';
 import { loadKnowledge } from '../knowledge/load';
 import { silentLogger } from '../shared/log';
@@ -20,13 +14,13 @@ import { ImnovidBot } from '../bots/imnovidBot';
 import { answerQuestion, answerReply, fallbackReply } from '../dialogs/faq';
 import { helpReply, menuReply, welcomeReply } from '../dialogs/replies';
 import { flowData, type FlowId } from '../dialogs/intents';
-import type { BotServices } from '../dialogs/services';
 import { createSafetyGate } from '../safety/gate';
+import { fillPlaceholders } from '../render/placeholders';
 import {
   ADAPTIVE_CARD,
   CARD_VERSION,
   answerText,
-  fillTemplate,
+  templateValues,
   literal,
   render,
   replyAsCard,
@@ -50,13 +44,6 @@ const cardCtx: RenderContext = {
   cards: true,
 };
 const textCtx: RenderContext = { ...cardCtx, cards: false };
-const services: BotServices = {
-  kb,
-  matcher,
-  leafletUrl: config.leafletUrl,
-  emergencyNumber: config.emergencyNumber,
-  lastPair: new ConversationState(new MemoryStorage()).createProperty<string | undefined>('lastPairId'),
-};
 const source = readFileSync(
   join(__dirname, '..', 'knowledge', 'source', 'imnovid-overview.txt'),
   'utf8',
@@ -231,9 +218,9 @@ describe('cards: one renderer for every reply', () => {
 
   describe('representative replies', () => {
     const fixed: [string, Reply][] = [
-      ['welcome', welcomeReply(services)],
-      ['help', helpReply(services)],
-      ['menu', menuReply(services)],
+      ['welcome', welcomeReply()],
+      ['help', helpReply()],
+      ['menu', menuReply()],
       ['fallback', fallbackReply()],
     ];
     for (const [label, reply] of fixed) {
@@ -241,7 +228,7 @@ describe('cards: one renderer for every reply', () => {
         const card = cardOf(render(reply, cardCtx));
         expectGoodCard(card, label);
         const shown = textBlocksOf(card);
-        const lines = (reply.intro ?? []).map((line) => fillTemplate(line, cardCtx));
+        const lines = (reply.intro ?? []).map((line) => fillPlaceholders(line, templateValues(cardCtx)));
         for (const line of lines) expect(shown).to.include(line);
         expect(
           actionsOf(card)
@@ -316,17 +303,21 @@ describe('cards: one renderer for every reply', () => {
 
     it('urgent red-flag advice: a prominent card with the safety message, and the same text', async () => {
       const said = 'I have chest pain and it is getting worse';
-      const hit = createSafetyGate({ emergencyNumber: config.emergencyNumber }).check(said);
+      const hit = createSafetyGate().check(said);
       expect(hit?.kind).to.equal('red-flag');
+      const message = fillPlaceholders(
+        hit!.message,
+        templateValues({ kb, emergencyNumber: config.emergencyNumber }),
+      );
       const [cardReply] = await new Chat('webchat').say(said);
       const [textReply] = await new Chat('test').say(said);
       const card = cardOf(cardReply);
       expectGoodCard(card, 'urgent');
       const urgent = (card.body as Json[])[0];
       expect(urgent).to.include({ type: 'Container', style: 'attention' });
-      expect(textBlocksOf(urgent)).to.deep.equal([hit!.message]);
-      expect(textReply.text).to.equal(hit!.message);
-      expect(card.fallbackText).to.equal(hit!.message);
+      expect(textBlocksOf(urgent)).to.deep.equal([message]);
+      expect(textReply.text).to.equal(message);
+      expect(card.fallbackText).to.equal(message);
     });
 
     it('replies with only our own lines are plain text, on card channels too', async () => {

@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { ActivityTypes, type Activity } from 'botbuilder';
 import flows from '../dialogs/flows.json';
 import texts from '../render/texts.json';
+import { fillPlaceholders } from '../render/placeholders';
 import {
   createHarness,
   knowledge,
@@ -26,15 +27,16 @@ import {
   recogniseSmallTalk,
   type FlowId,
 } from '../dialogs/intents';
-import { basicForm, OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
-import { fillTemplate } from '../render/renderer';
+import { OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
+import { basicForm } from '../text/normal';
+import { templateValues } from '../render/renderer';
 
 const { kb } = knowledge;
 const LEAFLET_URL =
   'https://www.ema.europa.eu/en/medicines/human/EPAR/imnovid-previously-pomalidomide-celgene';
 
 /** The honest fallback as a text channel shows it. */
-const FALLBACK = fillTemplate(texts.fallback, { kb, emergencyNumber: '112' });
+const FALLBACK = fillPlaceholders(texts.fallback, templateValues({ kb, emergencyNumber: '112' }));
 
 function pairAnswer(id: string): string {
   const pair = kb.pairs.find((p) => p.id === id);
@@ -627,7 +629,9 @@ describe('dialogs: welcome', () => {
 /** The "tell me more" reply, with the menu as the next step. */
 function expectUnclear(replies: Partial<Activity>[]): void {
   expect(replies).to.have.length(1);
-  expect(textOf(replies)).to.include(fillTemplate(texts.unclear, { kb, emergencyNumber: '112' }));
+  expect(textOf(replies)).to.include(
+    fillPlaceholders(texts.unclear, templateValues({ kb, emergencyNumber: '112' })),
+  );
   expect(textOf(replies)).not.to.include(texts.suggestIntro);
   expect(buttonsOf(replies)).to.deep.equal(texts.menuButtons);
 }
@@ -747,8 +751,12 @@ describe('dialogs: fallback and unclear messages', () => {
   it('the honest fallback also says what to do if the patient feels unwell, with the configured number', async () => {
     const chat = createHarness('test', { EMERGENCY_NUMBER: '999' });
     const text = textOf(await chat.say('can I drink alcohol with it?'));
-    expect(text).to.include(fillTemplate(texts.fallback, { kb: knowledge.kb, emergencyNumber: '999' }));
-    expect(text).to.include(fillTemplate(texts.fallbackSafety, { kb: knowledge.kb, emergencyNumber: '999' }));
+    expect(text).to.include(
+      fillPlaceholders(texts.fallback, templateValues({ kb: knowledge.kb, emergencyNumber: '999' })),
+    );
+    expect(text).to.include(
+      fillPlaceholders(texts.fallbackSafety, templateValues({ kb: knowledge.kb, emergencyNumber: '999' })),
+    );
     expect(text).to.include('999');
   });
 
@@ -757,7 +765,9 @@ describe('dialogs: fallback and unclear messages', () => {
       const chat = createHarness();
       const replies = await chat.say(said);
       const text = textOf(replies);
-      expect(text).to.include(fillTemplate(texts.unclear, { kb: knowledge.kb, emergencyNumber: '112' }));
+      expect(text).to.include(
+        fillPlaceholders(texts.unclear, templateValues({ kb: knowledge.kb, emergencyNumber: '112' })),
+      );
       expect(text).not.to.include("can't answer");
       expect(buttonsOf(replies).map((b) => b.title)).to.deep.equal(texts.menuButtons.map((b) => b.title));
     });
@@ -771,7 +781,10 @@ describe('dialogs: declining', () => {
       await chat.say('thanks');
       const text = textOf(await chat.say(said));
       expect(text).to.equal(
-        fillTemplate(texts.smalltalk.decline, { kb: knowledge.kb, emergencyNumber: '112' }),
+        fillPlaceholders(
+          texts.smalltalk.decline,
+          templateValues({ kb: knowledge.kb, emergencyNumber: '112' }),
+        ),
       );
     });
   }
@@ -782,7 +795,10 @@ describe('dialogs: thanks in everyday words', () => {
     it(`"${said}" is thanks, not a question the overview cannot answer`, async () => {
       const text = textOf(await createHarness().say(said));
       expect(text).to.equal(
-        fillTemplate(texts.smalltalk.thanks, { kb: knowledge.kb, emergencyNumber: '112' }),
+        fillPlaceholders(
+          texts.smalltalk.thanks,
+          templateValues({ kb: knowledge.kb, emergencyNumber: '112' }),
+        ),
       );
     });
   }

@@ -4,9 +4,11 @@ import { expect } from 'chai';
 import kbJson from '../knowledge/kb.json';
 import type { KnowledgeBase, QAPair } from '../knowledge/types';
 import { createMatcher, DEFAULT_THRESHOLDS, type MatchResult } from '../knowledge/match/matcher';
-import { basicForm, createNormaliser, MEDICINE_TOKEN, OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
+import { createNormaliser, MEDICINE_TOKEN, OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
+import { basicForm } from '../text/normal';
 import levenshtein from 'damerau-levenshtein';
-import { createSpeller, editDistanceAtLeast, lettersMissing } from '../knowledge/match/speller';
+import { createSpeller } from '../knowledge/match/speller';
+import { editDistanceAtLeast, lettersMissing } from '../text/corrector';
 import safetyPatterns from '../safety/patterns.json';
 
 const realKb = kbJson as KnowledgeBase;

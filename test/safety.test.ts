@@ -6,11 +6,12 @@ import examples from '../safety/examples.json';
 import patterns from '../safety/patterns.json';
 import flows from '../dialogs/flows.json';
 import texts from '../render/texts.json';
-import { createSafetyGate, createCorrector, type SafetyKind } from '../safety/gate';
+import { fillPlaceholders } from '../render/placeholders';
+import { createSafetyGate, createSafetyCorrector, type SafetyKind } from '../safety/gate';
 import { createHarness, knowledge, textOf, cardOf, type Harness } from './dialogs.harness';
-import { fillTemplate } from '../render/renderer';
+import { templateValues } from '../render/renderer';
 
-const gate = createSafetyGate({ emergencyNumber: '112' });
+const gate = createSafetyGate();
 
 const templates = new Map<string, { kind: SafetyKind; message: string }>([
   ...patterns.redFlags.map((r) => [r.category, { kind: 'red-flag' as const, message: r.message }] as const),
@@ -169,7 +170,10 @@ describe('safety: a symptom as a side effect is information, a symptom now is a 
 });
 
 describe('safety: how-to-take information questions are not personal decisions', () => {
-  const fallback = fillTemplate(texts.fallback, { kb: knowledge.kb, emergencyNumber: '112' });
+  const fallback = fillPlaceholders(
+    texts.fallback,
+    templateValues({ kb: knowledge.kb, emergencyNumber: '112' }),
+  );
   // Each gets the overview's answer where it has one, the honest fallback where it has none.
   const information: [string, string | undefined][] = [
     ['should i take it with food', undefined],
@@ -257,7 +261,7 @@ describe('safety: replies', () => {
 
 describe('safety: typo correction', () => {
   it('corrects near misses of the vocabulary and leaves real words alone', () => {
-    const correct = createCorrector(patterns.vocabulary, patterns.leaveAlone);
+    const correct = createSafetyCorrector(patterns.vocabulary, patterns.leaveAlone);
     expect(correct('pian')).to.equal('pain'); // a swap of neighbours is one edit
     expect(correct('pregant')).to.equal('pregnant');
     expect(correct('accidently')).to.equal('accidentally'); // long words may be two edits away

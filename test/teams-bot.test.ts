@@ -15,7 +15,8 @@ import { silentLogger } from '../shared/log';
 import { ImnovidBot } from '../bots/imnovidBot';
 import { answerQuestion } from '../dialogs/faq';
 import { flowData, type FlowId } from '../dialogs/intents';
-import { ADAPTIVE_CARD, answerText, fillTemplate, texts } from '../render/renderer';
+import { fillPlaceholders } from '../render/placeholders';
+import { ADAPTIVE_CARD, answerText, templateValues, texts } from '../render/renderer';
 import type { QAPair } from '../knowledge/types';
 
 type Json = Record<string, unknown>;
@@ -142,7 +143,10 @@ function option(flow: FlowId, id: string) {
   return found!;
 }
 
-const welcomeFirstLine = fillTemplate(texts.welcome[0], { kb, emergencyNumber: config.emergencyNumber });
+const welcomeFirstLine = fillPlaceholders(
+  texts.welcome[0],
+  templateValues({ kb, emergencyNumber: config.emergencyNumber }),
+);
 
 function isWelcome(reply: Partial<Activity>): boolean {
   return textsOf(cardOf(reply)).includes(welcomeFirstLine);

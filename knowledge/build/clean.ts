@@ -1,5 +1,6 @@
 // Turns the text extracted from an EMA "overview" PDF into clean sections of sentences.
 // Generic for the EMA overview template: nothing here knows which medicine it reads.
+import { escapeRegExp } from '../../text/regex';
 
 export interface TemplateSection {
   key: string;
@@ -45,10 +46,6 @@ const LAST_UPDATED = /last updated in (\d{2}-\d{4})/;
 /** Template texts write the medicine's name as {name}. */
 export function withName(text: string, name: string): string {
   return text.replace(/\{name\}/g, name);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Splits running text into sentences, leaving decimals ("11.2") and web addresses intact. */

@@ -7,7 +7,8 @@
 // were fixed on test/eval/questions.json and dev.json with `npm run eval` (heldout.json was never
 // used for tuning).
 import type { KnowledgeBase, QAPair } from '../types';
-import { basicForm, createNormaliser, MEDICINE_TOKEN, OFF_TOPIC_TOKEN } from './normalise';
+import { createNormaliser, MEDICINE_TOKEN, OFF_TOPIC_TOKEN } from './normalise';
+import { basicForm } from '../../text/normal';
 import { createSpeller } from './speller';
 
 export interface Thresholds {

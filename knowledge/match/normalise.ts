@@ -2,6 +2,8 @@
 // "swollen ankles", "Imnovid's side-effects" and "pomalidomid" meet the source's own terms.
 import lexicon from './lexicon.json';
 import type { Vocabulary } from '../types';
+import { basicForm } from '../../text/normal';
+import { alternation, escapeRegExp } from '../../text/regex';
 
 /** The token every name of the medicine becomes, so "imnovid", "pomalidomid" and "this drug" match alike. */
 export const MEDICINE_TOKEN = 'medname';
@@ -16,18 +18,6 @@ const stopwords = new Set(lexicon.stopwords);
 const lemmas: Record<string, string> = lexicon.lemmas;
 
 const contractions: Record<string, string> = lexicon.contractions;
-
-/** Lowercase, strip accents and punctuation, part a number from its unit ("4mg"), collapse whitespace. */
-export function basicForm(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/['’`]/g, '')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .replace(/(\d)([a-z])/g, '$1 $2')
-    .trim();
-}
 
 /** One word's base form: listed lemmas first, then a plain plural rule. */
 export function stem(token: string): string {
@@ -93,15 +83,13 @@ export interface Normaliser {
   aboutOtherMedicine(phrase: string): boolean;
 }
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 function compile(pairs: Array<[string, string]>): PhraseRules {
   const to = new Map<string, string>();
   // An empty replacement drops the phrase (fillers).
   for (const [from, into] of pairs) if (from.length > 0 && from !== into && !to.has(from)) to.set(from, into);
   // Longest phrases first, so "low red blood cells" wins over "blood" where both start.
-  const alternatives = [...to.keys()].sort((a, b) => b.length - a.length).map(escape);
-  return { re: alternatives.length ? new RegExp(`(?<= )(?:${alternatives.join('|')})(?= )`, 'g') : null, to };
+  const alternatives = [...to.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  return { re: alternatives.length ? new RegExp(`(?<= )${alternation(alternatives)}(?= )`, 'g') : null, to };
 }
 
 function apply(rules: PhraseRules, text: string): string {
