@@ -70,7 +70,7 @@ export function templateValues(ctx: Pick<RenderContext, 'kb' | 'emergencyNumber'
   };
 }
 
-export function sourceLine(pair: QAPair, ctx: Pick<RenderContext, 'kb' | 'emergencyNumber'>): string {
+function sourceLine(pair: QAPair, ctx: Pick<RenderContext, 'kb' | 'emergencyNumber'>): string {
   return fillPlaceholders(texts.sourceLine, { ...templateValues(ctx), section: pair.provenance.section });
 }
 

@@ -5,7 +5,7 @@
  * Longest id accepted (conversation, sender, recipient, activity, channel). Teams' longest ids are a few
  * hundred characters; state is keyed by these ids, so an unbounded one is memory an attacker chooses.
  */
-export const MAX_ID_LENGTH = 512;
+const MAX_ID_LENGTH = 512;
 const MAX_SERVICE_URL_LENGTH = 2048;
 
 type Check = (a: Record<string, unknown>) => string | undefined;

@@ -5,9 +5,9 @@ import contentType from 'content-type';
 import getRawBody from 'raw-body';
 import type * as restify from 'restify';
 
-export const MAX_BODY_BYTES = 256 * 1024;
+const MAX_BODY_BYTES = 256 * 1024;
 /** Deeper JSON only ever comes from an attacker; left in, it blows the stack of whoever walks it. */
-export const MAX_JSON_DEPTH = 64;
+const MAX_JSON_DEPTH = 64;
 
 const BODILESS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
 
@@ -22,7 +22,7 @@ export class BodyError extends Error {
 }
 
 /** Whether the JSON text nests arrays and objects deeper than `limit` (strings are skipped). */
-export function jsonTooDeep(text: string, limit: number = MAX_JSON_DEPTH): boolean {
+function jsonTooDeep(text: string, limit: number = MAX_JSON_DEPTH): boolean {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i += 1) {

@@ -5,7 +5,7 @@
 // it cannot make the process run out of memory sooner.
 import v8 from 'node:v8';
 
-export const HEAP_GROWING_PERCENT = 20;
+const HEAP_GROWING_PERCENT = 20;
 
 /** Applies the heap tuning to this process; call once, before the server takes traffic. */
 export function tuneHeap(): void {

@@ -7,13 +7,13 @@ import type { Config } from '../config';
 /** A Host header we are willing to echo into a URL or header: host name or [IPv6], optional port. */
 const HOST_PATTERN = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
 
-export function headerValue(req: restify.Request, name: string): string | undefined {
+function headerValue(req: restify.Request, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
 /** The request's Host header, lower-cased, if it looks like a host; else undefined. */
-export function requestHost(req: restify.Request): string | undefined {
+function requestHost(req: restify.Request): string | undefined {
   const host = headerValue(req, 'host')?.trim();
   return host && HOST_PATTERN.test(host) ? host.toLowerCase() : undefined;
 }

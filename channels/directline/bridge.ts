@@ -32,7 +32,7 @@ export interface BridgeContext {
  * Deliveries to the bot one conversation may have queued or under way. They run one at a time, so a
  * client posting faster than the bot answers would otherwise grow the queue (and memory) without end.
  */
-export const MAX_WAITING_DELIVERIES = 10;
+const MAX_WAITING_DELIVERIES = 10;
 
 /** The error format of Direct Line and the Bot Connector: `{ error: { code, message } }`. */
 export function sendError(res: restify.Response, status: number, code: string, message: string): void {
@@ -64,7 +64,7 @@ export function canDeliver(conversation: Conversation): boolean {
   return conversation.deliveries < MAX_WAITING_DELIVERIES;
 }
 
-export function serviceUrl(ctx: BridgeContext, base: string): string {
+function serviceUrl(ctx: BridgeContext, base: string): string {
   return `${base}${CONNECTOR_PREFIX}/${ctx.connectorKey}`;
 }
 

@@ -11,10 +11,8 @@ import { mountClientRoutes, type RoutesContext } from './routes';
 import { createStreamSockets } from './socket';
 import { ConversationStore, randomId, type Account, type WireActivity } from './store';
 
-export { corsOrigin } from './routes';
 export { DIRECT_LINE_PREFIX } from './paths';
-export { ConversationStore } from './store';
-export type { Account, ActivitySet, Conversation, WireActivity } from './store';
+export type { WireActivity } from './store';
 
 export interface DirectLineDeps {
   config: Config;

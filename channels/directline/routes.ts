@@ -35,7 +35,7 @@ const CLIENT_TYPES = new Set(['message', 'event', 'typing', 'messageReaction']);
  * Largest activity a client may post, as JSON. Web Chat's messages and card submissions are far smaller;
  * every stored activity stays in memory until its conversation ends, so the body limit is not enough.
  */
-export const MAX_CLIENT_ACTIVITY_BYTES = 32 * 1024;
+const MAX_CLIENT_ACTIVITY_BYTES = 32 * 1024;
 
 const ALLOWED_HEADERS = 'Authorization, Content-Type, x-ms-bot-agent, x-requested-with';
 const ALLOWED_METHODS = 'GET, POST, OPTIONS';
@@ -58,7 +58,7 @@ function refuse(res: restify.Response, check: Exclude<TokenCheck, { ok: true }>)
  * channel. The policy is the web channels' (shared/origin.ts): our own pages and ALLOWED_ORIGINS. The chat
  * widget needs nothing more: its iframe shows our own page, which calls us same-origin.
  */
-export function corsOrigin(config: Config, req: restify.Request): string | undefined {
+function corsOrigin(config: Config, req: restify.Request): string | undefined {
   const verdict = checkOrigin(req, config);
   return verdict.ok ? verdict.origin : undefined;
 }

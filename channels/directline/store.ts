@@ -97,16 +97,16 @@ export class StoreFullError extends Error {
  * requests already on their way (DirectLineJS gives up on a request after 20 s). A poll refused with 403
  * would stop DirectLineJS for good, so the old token cannot simply die at the refresh.
  */
-export const SUPERSEDED_TOKEN_GRACE_MS = 30_000;
+const SUPERSEDED_TOKEN_GRACE_MS = 30_000;
 
 // Anyone may open a conversation, so memory is bounded: about 1,000 × 500 small activities at most.
-export const DEFAULT_MAX_CONVERSATIONS = 1_000;
-export const DEFAULT_MAX_ACTIVITIES = 500;
+const DEFAULT_MAX_CONVERSATIONS = 1_000;
+const DEFAULT_MAX_ACTIVITIES = 500;
 /**
  * What a conversation keeps of the user's own activities (JSON characters). Hundreds of typed questions
  * fit; without it, activities of the largest allowed size would multiply memory by the activity cap.
  */
-export const MAX_USER_BYTES_PER_CONVERSATION = 512 * 1024;
+const MAX_USER_BYTES_PER_CONVERSATION = 512 * 1024;
 
 export function randomId(bytes: number): string {
   return randomBytes(bytes).toString('base64url');

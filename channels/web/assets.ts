@@ -69,7 +69,7 @@ export interface WebAssets {
 }
 
 /** Marker in public/embed.js that the server replaces with the widget's texts. */
-export const EMBED_TEXTS_MARKER = '/* texts: filled in by the server */ {}';
+const EMBED_TEXTS_MARKER = '/* texts: filled in by the server */ {}';
 
 let cached: WebAssets | undefined;
 

@@ -9,9 +9,6 @@ import { azureDirectLineBase, contentSecurityPolicy, pageHeaders } from './secur
 import { mountTokenEndpoint, TOKEN_PATH } from './token';
 import { DIRECT_LINE_PREFIX } from '../directline/paths';
 
-export { TOKEN_PATH } from './token';
-export { BOT_NAME, DEFAULT_ACCENT } from './pages';
-
 export interface WebDeps {
   config: Config;
   log: Logger;

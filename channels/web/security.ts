@@ -15,7 +15,7 @@ export function azureDirectLineBase(config: Config): string {
 }
 
 /** The https/wss origins the page must be able to reach for Azure Direct Line. */
-export function azureConnectSources(config: Config): string[] {
+function azureConnectSources(config: Config): string[] {
   const endpoint = normaliseOrigin(config.directLine.endpoint);
   if (!endpoint) return [];
   const url = new URL(endpoint);

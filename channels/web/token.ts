@@ -12,7 +12,7 @@ import { DIRECT_LINE_PREFIX } from '../directline/paths';
 export const TOKEN_PATH = '/api/directline/token';
 const AZURE_TIMEOUT_MS = 10_000;
 
-export interface TokenResponse {
+interface TokenResponse {
   token: string;
   conversationId: string;
   expires_in: number;

@@ -59,7 +59,7 @@ const MONTHS = [
   'December',
 ];
 
-export function monthYear(mmYyyy: string): string {
+function monthYear(mmYyyy: string): string {
   const m = /^(\d{2})-(\d{4})$/.exec(mmYyyy);
   if (!m) return mmYyyy;
   return `${MONTHS[Number(m[1]) - 1]} ${m[2]}`;
@@ -88,11 +88,7 @@ function quoteParts(sentence: string, parts: string[]): string | undefined {
   return `${out}${rest.length > 0 && rest !== '.' ? ' …' : rest}`;
 }
 
-export function chunkOverview(
-  doc: OverviewDocument,
-  template: OverviewTemplate,
-  curation: Curation,
-): KnowledgeBase {
+function chunkOverview(doc: OverviewDocument, template: OverviewTemplate, curation: Curation): KnowledgeBase {
   const name = doc.medicine;
   const pairs: QAPair[] = [];
   const provenance = (section: string) => ({

@@ -20,7 +20,7 @@ const lemmas: Record<string, string> = lexicon.lemmas;
 const contractions: Record<string, string> = lexicon.contractions;
 
 /** One word's base form: listed lemmas first, then a plain plural rule. */
-export function stem(token: string): string {
+function stem(token: string): string {
   const lemma = lemmas[token];
   if (lemma) return lemma;
   if (token.length > 4 && token.endsWith('ies')) return `${token.slice(0, -3)}y`;
