@@ -1,8 +1,10 @@
 // A guided flow: ask which option applies (buttons or free text, a limited number of times),
 // then answer from the knowledge base's verbatim pairs, deferring to the doctor and the leaflet.
+import type { TurnContext } from 'botbuilder';
 import {
   TextPrompt,
   WaterfallDialog,
+  type PromptRecognizerResult,
   type PromptValidatorContext,
   type WaterfallStepContext,
   type DialogTurnResult,
@@ -17,7 +19,7 @@ import {
   type FlowId,
   type FlowOption,
 } from './intents';
-import { renderFor, sendReply, type BotServices } from './services';
+import { messageText, renderFor, sendReply, type BotServices } from './services';
 import type { Reply } from '../render/renderer';
 
 export interface GuidedFlowOptions {
@@ -27,6 +29,13 @@ export interface GuidedFlowOptions {
 
 const PROMPT = 'optionPrompt';
 const STEPS = 'steps';
+
+/** A text prompt over the turn's message text as the bot computed it, not the activity's raw text. */
+class MessageTextPrompt extends TextPrompt {
+  protected override async onRecognize(context: TurnContext): Promise<PromptRecognizerResult<string>> {
+    return { succeeded: true, value: messageText(context) };
+  }
+}
 
 export abstract class GuidedFlowDialog extends InterruptibleDialog {
   protected readonly flow: FlowData;
@@ -38,7 +47,7 @@ export abstract class GuidedFlowDialog extends InterruptibleDialog {
   ) {
     super(id, services);
     this.flow = flowData[flowId];
-    this.addDialog(new TextPrompt(PROMPT, (pc) => this.validate(pc)));
+    this.addDialog(new MessageTextPrompt(PROMPT, (pc) => this.validate(pc)));
     this.addDialog(new WaterfallDialog(STEPS, [(s) => this.ask(s), (s) => this.answer(s)]));
     this.initialDialogId = STEPS;
   }

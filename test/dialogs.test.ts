@@ -804,6 +804,21 @@ describe('dialogs: thanks in everyday words', () => {
   }
 });
 
+describe('dialogs: the incoming activity is read, never rewritten', () => {
+  it('a Web Chat card button press (data as the value, no text) picks the option; the activity stays as sent', async () => {
+    const h = createHarness('webchat');
+    const [prompt] = await h.say(flowTrigger('howToTake'));
+    const option = flowData('howToTake').options[1]!;
+    const submit = cardActions(cardOf(prompt)).find((a) => a.title === option.title)!;
+    const incoming: Partial<Activity> = { type: ActivityTypes.Message, value: submit.data };
+    await h.adapter.processActivity(incoming);
+    const replies = h.adapter.activeQueue.splice(0);
+    expect(cardTexts(cardOf(replies[0]))).to.include(pairAnswer(option.blocks[0]!.pair));
+    expect(incoming.text).to.equal(undefined);
+    expect(incoming.value).to.deep.equal(submit.data);
+  });
+});
+
 describe('dialogs: a turn with no flow running is routed without the dialog machinery', () => {
   /** A harness whose adapter keeps trace activities, as the Emulator and expectReplies callers get them. */
   function tracing(): Harness {
