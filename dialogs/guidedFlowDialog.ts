@@ -37,15 +37,15 @@ class MessageTextPrompt extends TextPrompt {
   }
 }
 
-export abstract class GuidedFlowDialog extends InterruptibleDialog {
-  protected readonly flow: FlowData;
+/** One class for every flow: what differs between them (wording, options, answers, dialog id) is data. */
+export class GuidedFlowDialog extends InterruptibleDialog {
+  private readonly flow: FlowData;
 
-  protected constructor(
-    id: string,
+  constructor(
     private readonly flowId: FlowId,
     services: BotServices,
   ) {
-    super(id, services);
+    super(flowData[flowId].dialogId, services);
     this.flow = flowData[flowId];
     this.addDialog(new MessageTextPrompt(PROMPT, (pc) => this.validate(pc)));
     this.addDialog(new WaterfallDialog(STEPS, [(s) => this.ask(s), (s) => this.answer(s)]));
@@ -53,7 +53,9 @@ export abstract class GuidedFlowDialog extends InterruptibleDialog {
   }
 
   /** Reply framing for the chosen option: our own words only. */
-  protected abstract introFor(option: FlowOption): string[];
+  private introFor(option: FlowOption): string[] {
+    return [this.flow.verdict, option.intro].filter((line): line is string => line !== undefined);
+  }
 
   // An ambiguous answer counts: the prompt asks again rather than the router reading it afresh.
   protected recognisesAnswer(text: string): boolean {

@@ -85,9 +85,12 @@ export interface FlowOption {
 }
 
 export interface FlowData {
+  /** The flow's dialog id; dialog state names it, so it outlives a deployment. */
+  dialogId: string;
   prompt: string;
   retry: string;
   giveUp: string;
+  /** Opens every answer of the flow (before the option's own intro). */
   verdict?: string;
   /** An answer that matches several options: take the first listed, or ask again. */
   whenAmbiguous: 'first' | 'ask';
@@ -108,6 +111,7 @@ export const flowData: Record<FlowId, FlowData> = {
   howToTake: asFlow(flows.howToTake),
   risk: asFlow(flows.risk),
 };
+export const flowIds = Object.keys(flowData) as FlowId[];
 export const maxAttempts: number = flows.maxAttempts;
 
 interface CompiledOption {

@@ -110,6 +110,10 @@ function expectFinalAnswer(replies: Partial<Activity>[], flow: FlowId, optionId:
 }
 
 describe('dialogs: data', () => {
+  it('each flow runs as a dialog under the id that conversation state already holds', () => {
+    expect(FLOW_IDS.map((f) => flowData(f).dialogId)).to.deep.equal(['howToTakeDialog', 'riskDialog']);
+  });
+
   it('every pair a flow names exists in the knowledge base', () => {
     for (const flow of FLOW_IDS) {
       for (const option of flowData(flow).options) {
