@@ -505,6 +505,9 @@ describe('dialogs: picks by number, ordinal, letter or title follow the options 
     ['howToTake', 'first option please', 'bortezomib'],
     ['risk', 'the third one', 'side-effects'],
     ['risk', 'option 5', 'infections'],
+    // "number" is no "numb": it names a position, not a nerve symptom.
+    ['risk', 'number 5', 'infections'],
+    ['risk', 'my feet feel numb', 'nerves'],
     ['risk', '7', 'other'],
   ];
   for (const [flow, text, optionId] of typed) {
