@@ -119,7 +119,7 @@ export const maxAttempts: number = flows.maxAttempts;
 /** How every flow's answers are read: negation cues, and the words that may come with a pick by position. */
 export interface ReadingRules {
   negation: { before: string; after: string; window: number; marker: string };
-  picks: { filler: string[] };
+  picks: { filler: string[]; maxWords: number };
 }
 
 interface CompiledOption {
@@ -204,9 +204,11 @@ export class FlowReader {
    * numbers ("2", "two"), ordinals ("the second one", "2nd"), titles, and letters ("b"), given to it as
    * synonyms from each option's position since it has no letters of its own. Whatever the options' order,
    * a position means the option shown there. A pick counts only when the rest of the message is filler
-   * ("the", "one", "option"...): "no one told me" or "my 2 children" pick nothing.
+   * ("the", "one", "option"...), and the message is short: "no one told me" or "my 2 children" pick nothing.
    */
   picks(text: string): FlowOption[] {
+    // A pick is a short message, and the recogniser's cost grows with the text: a long one is not read.
+    if (basicForm(text).split(' ').length > this.rules.picks.maxWords) return [];
     const choices = this.flow.options.map((o, i) => ({ value: o.title, synonyms: [letterFor(i)] }));
     // The raw text: the normal form would split "2nd" into "2 nd".
     const found = recognizeChoices(text, choices);

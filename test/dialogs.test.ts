@@ -489,6 +489,13 @@ describe('dialogs: picks by number, ordinal, letter or title follow the options 
     }
   });
 
+  it('a pick is a short message: past maxWords words, even filler around a number picks nothing', () => {
+    const { maxWords } = flows.picks;
+    const padded = (n: number): string => `${'please '.repeat(n - 1)}2`;
+    expect(recogniseOption('howToTake', padded(maxWords))?.id).to.equal('dexamethasone');
+    expect(recogniseOption('howToTake', padded(maxWords + 1))).to.equal(undefined);
+  });
+
   it('a number beyond the list picks nothing', () => {
     expect(recogniseOption('howToTake', '4')).to.equal(undefined);
     expect(recogniseOption('risk', '8')).to.equal(undefined);
