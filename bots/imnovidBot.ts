@@ -15,7 +15,7 @@ import type { Config } from '../config';
 import type { LoadedKnowledge } from '../knowledge/load';
 import type { Logger } from '../shared/log';
 import { MainDialog, ROUTED_FLOW, routeMessage } from '../dialogs/mainDialog';
-import { messageText, sendReply, type BotServices } from '../dialogs/services';
+import { sendReply, setMessageText, textOf, type BotServices } from '../dialogs/services';
 import { helpReply, welcomeReply } from '../dialogs/replies';
 import { createSafetyGate, type SafetyGate } from '../safety/gate';
 import { isSharedConversation, texts } from '../render/renderer';
@@ -86,12 +86,12 @@ export class ImnovidBot extends TeamsActivityHandler {
       // value and no mention: it answers the bot's own card, so it counts as spoken to.
       const submitted = activity.value !== undefined && activity.value !== null;
       if (isSharedConversation(activity) && !mentionsBot(activity) && !submitted) return;
-      removeMentions(activity);
     }
-    // Web Chat posts a card button's data as the value, without text; prompts read the text, so copy it.
-    if (!activity.text) activity.text = messageText(context);
-
-    const text = messageText(context);
+    // The text this turn works with, computed once; the incoming activity is left as the channel sent it.
+    // Web Chat posts a card button's data as the value, without text.
+    const typed = activity.channelId === 'msteams' ? withoutMentions(activity) : activity.text;
+    const text = textOf(typed, activity.value);
+    setMessageText(context, text);
     this.deps.log.debug('turn.message', { channel: activity.channelId, length: text.length });
     if (text === '' && activity.channelId === 'msteams' && mentionsBot(activity)) {
       // "@Imnovid info" alone: the person wants the bot's attention, so say what it can do.
@@ -186,15 +186,18 @@ function mentionsBot(activity: Activity): boolean {
 }
 
 /**
- * Teams writes each @mention into the text as <at>Name</at>. Remove the bot's (the SDK's way, by the
- * entity's text), then any <at> span left over (a second mention, or markup that differs from the entity):
- * names are never part of the question, and other people's names should not reach the matcher.
+ * Teams writes each @mention into the text as <at>Name</at>. Removes the bot's (as the SDK's
+ * removeRecipientMention does, by the entity's text), then any <at> span left over (a second mention, or
+ * markup that differs from the entity): names are never part of the question, and other people's names
+ * should not reach the matcher. Returns the text; the activity is not changed.
  */
-function removeMentions(activity: Activity): void {
-  if (typeof activity.text !== 'string') return;
-  // The SDK replaces the entity's text as given: without one it would remove the word "undefined".
-  if (botMentions(activity).every((m) => typeof m.text === 'string' && m.text !== '')) {
-    TurnContext.removeRecipientMention(activity);
+function withoutMentions(activity: Activity): string | undefined {
+  if (typeof activity.text !== 'string') return activity.text;
+  let text = activity.text;
+  const mentions = botMentions(activity);
+  // Only with an entity text to remove: the SDK would otherwise remove the word "undefined".
+  if (mentions.length > 0 && mentions.every((m) => typeof m.text === 'string' && m.text !== '')) {
+    text = text.replace(mentions[0]!.text, '').trim();
   }
-  activity.text = activity.text.replace(/<at\b[^>]*>[\s\S]*?<\/at>/gi, '').trim();
+  return text.replace(/<at\b[^>]*>[\s\S]*?<\/at>/gi, '').trim();
 }

@@ -1,8 +1,10 @@
 // A guided flow: ask which option applies (buttons or free text, a limited number of times),
 // then answer from the knowledge base's verbatim pairs, deferring to the doctor and the leaflet.
+import type { TurnContext } from 'botbuilder';
 import {
   TextPrompt,
   WaterfallDialog,
+  type PromptRecognizerResult,
   type PromptValidatorContext,
   type WaterfallStepContext,
   type DialogTurnResult,
@@ -17,7 +19,7 @@ import {
   type FlowId,
   type FlowOption,
 } from './intents';
-import { renderFor, sendReply, type BotServices } from './services';
+import { messageText, renderFor, sendReply, type BotServices } from './services';
 import type { Reply } from '../render/renderer';
 
 export interface GuidedFlowOptions {
@@ -28,23 +30,32 @@ export interface GuidedFlowOptions {
 const PROMPT = 'optionPrompt';
 const STEPS = 'steps';
 
-export abstract class GuidedFlowDialog extends InterruptibleDialog {
-  protected readonly flow: FlowData;
+/** A text prompt over the turn's message text as the bot computed it, not the activity's raw text. */
+class MessageTextPrompt extends TextPrompt {
+  protected override async onRecognize(context: TurnContext): Promise<PromptRecognizerResult<string>> {
+    return { succeeded: true, value: messageText(context) };
+  }
+}
 
-  protected constructor(
-    id: string,
+/** One class for every flow: what differs between them (wording, options, answers, dialog id) is data. */
+export class GuidedFlowDialog extends InterruptibleDialog {
+  private readonly flow: FlowData;
+
+  constructor(
     private readonly flowId: FlowId,
     services: BotServices,
   ) {
-    super(id, services);
+    super(flowData[flowId].dialogId, services);
     this.flow = flowData[flowId];
-    this.addDialog(new TextPrompt(PROMPT, (pc) => this.validate(pc)));
+    this.addDialog(new MessageTextPrompt(PROMPT, (pc) => this.validate(pc)));
     this.addDialog(new WaterfallDialog(STEPS, [(s) => this.ask(s), (s) => this.answer(s)]));
     this.initialDialogId = STEPS;
   }
 
   /** Reply framing for the chosen option: our own words only. */
-  protected abstract introFor(option: FlowOption): string[];
+  private introFor(option: FlowOption): string[] {
+    return [this.flow.verdict, option.intro].filter((line): line is string => line !== undefined);
+  }
 
   // An ambiguous answer counts: the prompt asks again rather than the router reading it afresh.
   protected recognisesAnswer(text: string): boolean {

@@ -1,5 +1,7 @@
 // Recognises what a message asks the bot to do, from the patterns in intents.json and flows.json.
-// Pure functions over text: no botbuilder, so they are tested directly.
+// Pure functions over text, so they are tested directly; choices by position or title are read by
+// botbuilder-dialogs' recognizeChoices (a pure function too), under the project's own rules.
+import { recognizeChoices } from 'botbuilder-dialogs';
 import { basicForm } from '../text/normal';
 import { alternation } from '../text/regex';
 import intents from './intents.json';
@@ -85,9 +87,12 @@ export interface FlowOption {
 }
 
 export interface FlowData {
+  /** The flow's dialog id; dialog state names it, so it outlives a deployment. */
+  dialogId: string;
   prompt: string;
   retry: string;
   giveUp: string;
+  /** Opens every answer of the flow (before the option's own intro). */
   verdict?: string;
   /** An answer that matches several options: take the first listed, or ask again. */
   whenAmbiguous: 'first' | 'ask';
@@ -108,7 +113,14 @@ export const flowData: Record<FlowId, FlowData> = {
   howToTake: asFlow(flows.howToTake),
   risk: asFlow(flows.risk),
 };
+export const flowIds = Object.keys(flowData) as FlowId[];
 export const maxAttempts: number = flows.maxAttempts;
+
+/** How every flow's answers are read: negation cues, and the words that may come with a pick by position. */
+export interface ReadingRules {
+  negation: { before: string; after: string; window: number; marker: string };
+  picks: { filler: string[]; maxWords: number };
+}
 
 interface CompiledOption {
   option: FlowOption;
@@ -116,110 +128,162 @@ interface CompiledOption {
   decisive?: RegExp;
 }
 
-interface CompiledFlow {
-  options: CompiledOption[];
-  /** One regular expression per negatable name, global (for matchAll), with the name's key. */
-  names: { key: string; re: RegExp }[];
-  /** Any of the negatable names, negated or not. */
-  anyName?: RegExp;
-}
-
-const negationBefore = new RegExp(flows.negation.before);
-const negationAfter = new RegExp(flows.negation.after);
-
-const compiled = new Map<FlowId, CompiledFlow>(
-  (Object.keys(flowData) as FlowId[]).map((id) => {
-    const flow = flowData[id];
-    return [
-      id,
-      {
-        options: flow.options.map((option) => ({
-          option,
-          re: anywhere(option.patterns),
-          decisive: option.decisive ? anywhere(option.decisive) : undefined,
-        })),
-        names: Object.entries(flow.negatable ?? {}).map(([key, p]) => ({
-          key,
-          re: new RegExp(`\\b(?:${p})\\b`, 'g'),
-        })),
-        anyName: flow.negatable
-          ? anywhere(Object.values(flow.negatable).map((p) => `\\b(?:${p})\\b`))
-          : undefined,
-      },
-    ];
-  }),
-);
-
 const lastWords = (text: string, n: number): string => text.trim().split(' ').slice(-n).join(' ');
 const firstWords = (text: string, n: number): string => text.trim().split(' ').slice(0, n).join(' ');
 
-/**
- * Replaces each negated medicine name with its marked form ("not on bortezomib" → "not on no_bortezomib"),
- * clause by clause, so an option's patterns see only the medicines the patient says they take.
- */
+/** Reads answers to one flow's question. Built from data, so a test can read a reordered copy of a flow. */
+export class FlowReader {
+  private readonly options: CompiledOption[];
+  /** One regular expression per negatable name, global (for matchAll), with the name's key. */
+  private readonly names: { key: string; re: RegExp }[];
+  /** Any of the negatable names, negated or not. */
+  private readonly anyName?: RegExp;
+  private readonly negationBefore: RegExp;
+  private readonly negationAfter: RegExp;
+  private readonly filler: Set<string>;
+
+  constructor(
+    readonly flow: FlowData,
+    private readonly rules: ReadingRules = flows,
+  ) {
+    this.options = flow.options.map((option) => ({
+      option,
+      re: anywhere(option.patterns),
+      decisive: option.decisive ? anywhere(option.decisive) : undefined,
+    }));
+    this.names = Object.entries(flow.negatable ?? {}).map(([key, p]) => ({
+      key,
+      re: new RegExp(`\\b(?:${p})\\b`, 'g'),
+    }));
+    this.anyName = flow.negatable
+      ? anywhere(Object.values(flow.negatable).map((p) => `\\b(?:${p})\\b`))
+      : undefined;
+    this.negationBefore = new RegExp(rules.negation.before);
+    this.negationAfter = new RegExp(rules.negation.after);
+    this.filler = new Set(rules.picks.filler);
+  }
+
+  /**
+   * Replaces each negated medicine name with its marked form ("not on bortezomib" → "not on no_bortezomib"),
+   * clause by clause, so an option's patterns see only the medicines the patient says they take.
+   */
+  markNegations(text: string): string {
+    const { names } = this;
+    const { window, marker } = this.rules.negation;
+    // Punctuation ends a clause ("only dexamethasone, bortezomib was stopped"): read it before basicForm removes it.
+    const clauses = text
+      .split(/[,.;:!?()\n]+|\s[-–—]\s/)
+      .map(basicForm)
+      .filter((c) => c !== '');
+    return clauses
+      .map((clause) => {
+        const found = names
+          .flatMap(({ key, re }) =>
+            [...clause.matchAll(re)].map((m) => ({ key, start: m.index, end: m.index + m[0].length })),
+          )
+          .sort((a, b) => a.start - b.start);
+        let out = '';
+        let at = 0;
+        found.forEach((name, i) => {
+          // A cue reaches only as far as the neighbouring medicine name.
+          const before = lastWords(clause.slice(found[i - 1]?.end ?? 0, name.start), window);
+          const after = firstWords(clause.slice(name.end, found[i + 1]?.start ?? clause.length), window);
+          const negated = this.negationBefore.test(before) || this.negationAfter.test(after);
+          out +=
+            clause.slice(at, name.start) +
+            (negated ? `${marker}${name.key}` : clause.slice(name.start, name.end));
+          at = name.end;
+        });
+        return out + clause.slice(at);
+      })
+      .join(' ');
+  }
+
+  /**
+   * The options a message picks by position or by title, read by botbuilder-dialogs' recognizeChoices:
+   * numbers ("2", "two"), ordinals ("the second one", "2nd"), titles, and letters ("b"), given to it as
+   * synonyms from each option's position since it has no letters of its own. Whatever the options' order,
+   * a position means the option shown there. A pick counts only when the rest of the message is filler
+   * ("the", "one", "option"...), and the message is short: "no one told me" or "my 2 children" pick nothing.
+   */
+  picks(text: string): FlowOption[] {
+    // A pick is a short message, and the recogniser's cost grows with the text: a long one is not read.
+    if (basicForm(text).split(' ').length > this.rules.picks.maxWords) return [];
+    const choices = this.flow.options.map((o, i) => ({ value: o.title, synonyms: [letterFor(i)] }));
+    // The raw text: the normal form would split "2nd" into "2 nd".
+    const found = recognizeChoices(text, choices);
+    if (found.length === 0) return [];
+    let rest = '';
+    let at = 0;
+    for (const f of found) {
+      rest += `${text.slice(at, f.start)} `;
+      at = f.end + 1;
+    }
+    rest += text.slice(at);
+    const others = basicForm(rest)
+      .split(' ')
+      .filter((w) => w !== '');
+    if (others.some((w) => !this.filler.has(w))) return [];
+    const indexes = [...new Set(found.map((f) => f.resolution.index))];
+    return indexes.map((i) => this.flow.options[i]!);
+  }
+
+  /**
+   * Which option a free-text answer (or a clicked title) names, if any. The flow's own patterns come
+   * first: negated medicine names do not count; of several matching options a hedge wins, then a
+   * decisive match; otherwise `whenAmbiguous` decides between the first listed and none (ask again).
+   * Only when no pattern matches is a pick by position or title read, and it must name one option.
+   */
+  option(text: string): FlowOption | undefined {
+    const t = basicForm(text);
+    const byTitle = this.flow.options.find((o) => basicForm(o.title) === t);
+    if (byTitle) return byTitle;
+    const marked = this.markNegations(text);
+    const matching = this.options.filter((o) => o.re.test(marked) || o.decisive?.test(marked));
+    if (matching.length === 0) {
+      const picked = this.picks(text);
+      return picked.length === 1 ? picked[0] : undefined;
+    }
+    if (matching.length === 1) return matching[0]!.option;
+    const hedges = matching.filter((o) => o.option.hedge);
+    if (hedges.length === 1) return hedges[0]!.option;
+    const decisive = matching.filter((o) => o.decisive?.test(marked));
+    if (decisive.length === 1) return decisive[0]!.option;
+    return this.flow.whenAmbiguous === 'first' ? matching[0]!.option : undefined;
+  }
+
+  /**
+   * Whether a message is an attempt to answer the flow's question: it names an option, or several (an
+   * ambiguous answer, asked again), by pattern or by position, or one of the flow's medicine names.
+   * Anything else may be meant for something else.
+   */
+  attempts(text: string): boolean {
+    if (this.option(text) !== undefined) return true;
+    const marked = this.markNegations(text);
+    return (
+      this.options.some((o) => o.re.test(marked) || o.decisive?.test(marked)) ||
+      this.picks(text).length > 0 ||
+      (this.anyName?.test(basicForm(text)) ?? false)
+    );
+  }
+}
+
+const letterFor = (i: number): string => String.fromCharCode('a'.charCodeAt(0) + i);
+
+const readers = new Map<FlowId, FlowReader>(flowIds.map((id) => [id, new FlowReader(flowData[id])]));
+const readerOf = (flow: FlowId): FlowReader => readers.get(flow)!;
+
+/** See FlowReader.markNegations. */
 export function markNegations(flow: FlowId, text: string): string {
-  const { names } = compiled.get(flow)!;
-  const { window, marker } = flows.negation;
-  // Punctuation ends a clause ("only dexamethasone, bortezomib was stopped"): read it before basicForm removes it.
-  const clauses = text
-    .split(/[,.;:!?()\n]+|\s[-–—]\s/)
-    .map(basicForm)
-    .filter((c) => c !== '');
-  return clauses
-    .map((clause) => {
-      const found = names
-        .flatMap(({ key, re }) =>
-          [...clause.matchAll(re)].map((m) => ({ key, start: m.index, end: m.index + m[0].length })),
-        )
-        .sort((a, b) => a.start - b.start);
-      let out = '';
-      let at = 0;
-      found.forEach((name, i) => {
-        // A cue reaches only as far as the neighbouring medicine name.
-        const before = lastWords(clause.slice(found[i - 1]?.end ?? 0, name.start), window);
-        const after = firstWords(clause.slice(name.end, found[i + 1]?.start ?? clause.length), window);
-        const negated = negationBefore.test(before) || negationAfter.test(after);
-        out +=
-          clause.slice(at, name.start) +
-          (negated ? `${marker}${name.key}` : clause.slice(name.start, name.end));
-        at = name.end;
-      });
-      return out + clause.slice(at);
-    })
-    .join(' ');
+  return readerOf(flow).markNegations(text);
 }
 
-/**
- * Which of a flow's options a free-text answer (or a clicked title) names, if any. Negated medicine names
- * do not count; of several matching options a hedge wins, then a decisive match; otherwise the flow's
- * `whenAmbiguous` decides between the first listed and none (ask again).
- */
+/** See FlowReader.option. */
 export function recogniseOption(flow: FlowId, text: string): FlowOption | undefined {
-  const data = flowData[flow];
-  const t = basicForm(text);
-  const byTitle = data.options.find((o) => basicForm(o.title) === t);
-  if (byTitle) return byTitle;
-  const marked = markNegations(flow, text);
-  const matching = compiled.get(flow)!.options.filter((o) => o.re.test(marked) || o.decisive?.test(marked));
-  if (matching.length <= 1) return matching[0]?.option;
-  const hedges = matching.filter((o) => o.option.hedge);
-  if (hedges.length === 1) return hedges[0]!.option;
-  const decisive = matching.filter((o) => o.decisive?.test(marked));
-  if (decisive.length === 1) return decisive[0]!.option;
-  return data.whenAmbiguous === 'first' ? matching[0]!.option : undefined;
+  return readerOf(flow).option(text);
 }
 
-/**
- * Whether a message is an attempt to answer the flow's question: it names an option, or several (an
- * ambiguous answer, asked again), or one of the flow's medicine names. Anything else may be meant for
- * something else.
- */
+/** See FlowReader.attempts. */
 export function attemptsAnswer(flow: FlowId, text: string): boolean {
-  if (recogniseOption(flow, text) !== undefined) return true;
-  const marked = markNegations(flow, text);
-  const { options, anyName } = compiled.get(flow)!;
-  return (
-    options.some((o) => o.re.test(marked) || o.decisive?.test(marked)) ||
-    (anyName?.test(basicForm(text)) ?? false)
-  );
+  return readerOf(flow).attempts(text);
 }

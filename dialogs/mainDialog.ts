@@ -8,9 +8,10 @@ import {
   type WaterfallStepContext,
   type DialogTurnResult,
 } from 'botbuilder-dialogs';
-import { HowToTakeDialog, HOW_TO_TAKE_DIALOG } from './howToTakeDialog';
-import { RiskDialog, RISK_DIALOG } from './riskDialog';
+import { GuidedFlowDialog } from './guidedFlowDialog';
 import {
+  flowData,
+  flowIds,
   isBareChoice,
   isNotCovered,
   recogniseCommand,
@@ -97,7 +98,7 @@ export async function routeMessage(
   if (flow && !outcome.offTopic) {
     routed(`flow:${flow}`);
     return {
-      dialogId: flow === 'howToTake' ? HOW_TO_TAKE_DIALOG : RISK_DIALOG,
+      dialogId: flowData[flow].dialogId,
       optionId: recogniseOption(flow, text)?.id,
     };
   }
@@ -117,8 +118,7 @@ export async function routeMessage(
 export class MainDialog extends ComponentDialog {
   constructor(private readonly services: BotServices) {
     super(MAIN_DIALOG);
-    this.addDialog(new HowToTakeDialog(services));
-    this.addDialog(new RiskDialog(services));
+    for (const flow of flowIds) this.addDialog(new GuidedFlowDialog(flow, services));
     this.addDialog(new WaterfallDialog(ROUTE, [(s) => this.route(s), (s) => this.afterFlow(s)]));
     this.initialDialogId = ROUTE;
   }

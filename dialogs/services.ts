@@ -33,9 +33,25 @@ export async function sendReply(context: TurnContext, services: BotServices, rep
   await context.sendActivity(renderFor(context, services, reply));
 }
 
-/** The text of a message, whether typed or sent by a card button ({ text } in the activity's value). */
+const MESSAGE_TEXT = Symbol('messageText');
+
+/**
+ * Records the text the bot works with this turn (the bot strips Teams mentions, and a card button's data
+ * stands in for missing text), so the dialogs read it rather than a rewritten incoming activity.
+ */
+export function setMessageText(context: TurnContext, text: string): void {
+  context.turnState.set(MESSAGE_TEXT, text);
+}
+
+/** The text of this turn's message: the one the bot recorded, else read from the activity. */
 export function messageText(context: TurnContext): string {
-  const { text, value } = context.activity;
+  const recorded: unknown = context.turnState.get(MESSAGE_TEXT);
+  if (typeof recorded === 'string') return recorded;
+  return textOf(context.activity.text, context.activity.value);
+}
+
+/** The text of a message, whether typed or sent by a card button ({ text } in the activity's value). */
+export function textOf(text: unknown, value: unknown): string {
   if (typeof text === 'string' && text.trim() !== '') return text.trim();
   if (value && typeof value === 'object' && typeof (value as { text?: unknown }).text === 'string') {
     return ((value as { text: string }).text ?? '').trim();

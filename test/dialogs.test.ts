@@ -17,6 +17,7 @@ import {
   type Harness,
 } from './dialogs.harness';
 import {
+  FlowReader,
   flowData as flowTable,
   isBareChoice,
   isNotCovered,
@@ -25,6 +26,7 @@ import {
   recogniseFlow,
   recogniseOption,
   recogniseSmallTalk,
+  type FlowData,
   type FlowId,
 } from '../dialogs/intents';
 import { OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
@@ -110,6 +112,10 @@ function expectFinalAnswer(replies: Partial<Activity>[], flow: FlowId, optionId:
 }
 
 describe('dialogs: data', () => {
+  it('each flow runs as a dialog under the id that conversation state already holds', () => {
+    expect(FLOW_IDS.map((f) => flowData(f).dialogId)).to.deep.equal(['howToTakeDialog', 'riskDialog']);
+  });
+
   it('every pair a flow names exists in the knowledge base', () => {
     for (const flow of FLOW_IDS) {
       for (const option of flowData(flow).options) {
@@ -434,6 +440,90 @@ describe('dialogs: negated and ambiguous combinations', () => {
   it('the risk flow keeps taking the first listed of several concerns', () => {
     expect(recogniseOption('risk', 'side effects like infections')?.id).to.equal('side-effects');
   });
+});
+
+describe('dialogs: picks by number, ordinal, letter or title follow the options as listed', () => {
+  const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh'];
+  const SUFFIXES = ['st', 'nd', 'rd', 'th', 'th', 'th', 'th'];
+
+  /** A copy of flows.json with every flow's options in reverse order. */
+  function reversedFlows(): typeof flows {
+    const copy = JSON.parse(JSON.stringify(flows)) as typeof flows;
+    for (const flow of FLOW_IDS) copy[flow].options.reverse();
+    return copy;
+  }
+
+  for (const flow of FLOW_IDS) {
+    it(`${flow}: after reordering the options, each position still picks the option shown there`, () => {
+      const copy = reversedFlows();
+      const reader = new FlowReader(copy[flow] as FlowData, copy);
+      const original = new FlowReader(flowData(flow));
+      const shown = copy[flow].options;
+      expect(shown.map((o) => o.id)).not.to.deep.equal(flowData(flow).options.map((o) => o.id));
+      shown.forEach((option, i) => {
+        const n = i + 1;
+        const ways = [
+          `${n}`,
+          `the ${ORDINALS[i]!} one`,
+          `${ORDINALS[i]!} option`,
+          `${n}${SUFFIXES[i]!}`,
+          `option ${String.fromCharCode(97 + i)}`,
+          option.title,
+        ];
+        for (const said of ways) expect(reader.option(said)?.id, `"${said}"`).to.equal(option.id);
+        // The same number in the order as shipped names whatever is listed there.
+        expect(original.option(`${n}`)?.id).to.equal(flowData(flow).options[i]!.id);
+      });
+      // What the patient says about their medicines or concern does not depend on the order.
+      for (const option of shown) {
+        for (const text of FREE_TEXT[option.id]!) expect(reader.option(text)?.id, text).to.equal(option.id);
+      }
+    });
+  }
+
+  it('a number or ordinal amid other words picks nothing: it may mean something else', () => {
+    for (const text of ['no one told me', 'my 2 children', 'I took 2 yesterday', 'the last one']) {
+      for (const flow of FLOW_IDS) {
+        expect(recogniseOption(flow, text), `${flow}: "${text}"`).to.equal(undefined);
+      }
+    }
+  });
+
+  it('a pick is a short message: past maxWords words, even filler around a number picks nothing', () => {
+    const { maxWords } = flows.picks;
+    const padded = (n: number): string => `${'please '.repeat(n - 1)}2`;
+    expect(recogniseOption('howToTake', padded(maxWords))?.id).to.equal('dexamethasone');
+    expect(recogniseOption('howToTake', padded(maxWords + 1))).to.equal(undefined);
+  });
+
+  it('a number beyond the list picks nothing', () => {
+    expect(recogniseOption('howToTake', '4')).to.equal(undefined);
+    expect(recogniseOption('risk', '8')).to.equal(undefined);
+  });
+
+  it('the flow\'s own patterns come first: "3 week" is the bortezomib schedule, not option 3', () => {
+    expect(recogniseOption('howToTake', '3 week')?.id).to.equal('bortezomib');
+  });
+
+  const typed: [FlowId, string, string][] = [
+    ['howToTake', 'the second one', 'dexamethasone'],
+    ['howToTake', '2nd', 'dexamethasone'],
+    ['howToTake', 'b', 'dexamethasone'],
+    ['howToTake', 'first option please', 'bortezomib'],
+    ['risk', 'the third one', 'side-effects'],
+    ['risk', 'option 5', 'infections'],
+    // "number" is no "numb": it names a position, not a nerve symptom.
+    ['risk', 'number 5', 'infections'],
+    ['risk', 'my feet feel numb', 'nerves'],
+    ['risk', '7', 'other'],
+  ];
+  for (const [flow, text, optionId] of typed) {
+    it(`${flow}: "${text}" answers the flow's question`, async () => {
+      const h = createHarness();
+      expectPrompt(await h.say(flowTrigger(flow)), flow);
+      expectFinalAnswer(await h.say(text), flow, optionId);
+    });
+  }
 });
 
 describe('dialogs: flow triggers about a topic the overview never covers', () => {
@@ -802,6 +892,21 @@ describe('dialogs: thanks in everyday words', () => {
       );
     });
   }
+});
+
+describe('dialogs: the incoming activity is read, never rewritten', () => {
+  it('a Web Chat card button press (data as the value, no text) picks the option; the activity stays as sent', async () => {
+    const h = createHarness('webchat');
+    const [prompt] = await h.say(flowTrigger('howToTake'));
+    const option = flowData('howToTake').options[1]!;
+    const submit = cardActions(cardOf(prompt)).find((a) => a.title === option.title)!;
+    const incoming: Partial<Activity> = { type: ActivityTypes.Message, value: submit.data };
+    await h.adapter.processActivity(incoming);
+    const replies = h.adapter.activeQueue.splice(0);
+    expect(cardTexts(cardOf(replies[0]))).to.include(pairAnswer(option.blocks[0]!.pair));
+    expect(incoming.text).to.equal(undefined);
+    expect(incoming.value).to.deep.equal(submit.data);
+  });
 });
 
 describe('dialogs: a turn with no flow running is routed without the dialog machinery', () => {

@@ -35,7 +35,23 @@ let conversations = 0;
 
 /** One Teams conversation (personal chat, group chat or channel) with its own bot and storage. */
 class TeamsConversation {
-  readonly bot = new ImnovidBot({ config, knowledge, storage: new MemoryStorage(), log: silentLogger });
+  /** Every text the matcher was asked about, in order. */
+  readonly matched: string[] = [];
+  readonly bot = new ImnovidBot({
+    config,
+    knowledge: {
+      ...knowledge,
+      matcher: {
+        ...matcher,
+        match: (text, options) => {
+          this.matched.push(text);
+          return matcher.match(text, options);
+        },
+      },
+    },
+    storage: new MemoryStorage(),
+    log: silentLogger,
+  });
   readonly conversation: Json;
   private readonly adapter: TestAdapter;
 
@@ -59,7 +75,7 @@ class TeamsConversation {
 
   /** Runs one incoming activity through the bot and returns what it sent. */
   async receive(activity: Partial<Activity>): Promise<Partial<Activity>[]> {
-    // Fill in the same object, so a test can see what the turn did to it (the mention removed).
+    // Fill in the same object, so a test can see that the turn left it as Teams sent it.
     const incoming = Object.assign(activity, {
       channelId: 'msteams',
       conversation: this.conversation,
@@ -166,9 +182,11 @@ describe('Teams: the bot in Microsoft Teams', () => {
       it(`removes the mention before matching in a ${scope}`, async () => {
         const chat = new TeamsConversation(scope);
         const incoming = message(ALICE, 'what is it used for', true);
+        const sent = incoming.text;
         const replies = await chat.receive(incoming);
-        // The turn saw the question without the mention markup.
-        expect(incoming.text).to.equal('what is it used for');
+        // The turn read the question without the mention markup, and left the activity as it came.
+        expect(chat.matched).to.deep.equal(['what is it used for']);
+        expect(incoming.text).to.equal(sent);
         expect(replies).to.have.length(1);
         expect(textsOf(cardOf(replies[0]))).to.include(answerText(expected.answered!));
       });
@@ -177,9 +195,11 @@ describe('Teams: the bot in Microsoft Teams', () => {
     it('also removes <at> markup the mention entity does not cover (a second mention, another name)', async () => {
       const chat = new TeamsConversation('channel');
       const incoming = message(ALICE, 'what is it used for', true);
-      incoming.text = `${AT_BOT} <at>Member B</at> what is it used for ${AT_BOT}`;
+      const sent = `${AT_BOT} <at>Member B</at> what is it used for ${AT_BOT}`;
+      incoming.text = sent;
       const replies = await chat.receive(incoming);
-      expect(incoming.text).to.equal('what is it used for');
+      expect(chat.matched).to.deep.equal(['what is it used for']);
+      expect(incoming.text).to.equal(sent);
       expect(textsOf(cardOf(replies[0]))).to.include(answerText(expected.answered!));
       expect(JSON.stringify(replies)).not.to.include('Member B');
     });
