@@ -8,7 +8,6 @@ import { isQuestion, type FlowId } from '../../dialogs/intents';
 import { OFF_TOPIC_TOKEN } from '../../knowledge/match/normalise';
 import {
   FALLBACK,
-  pairAnswer,
   FLOW_IDS,
   flowTrigger,
   optionTitles,
@@ -97,40 +96,12 @@ describe('dialogs: interruptions', () => {
     expect(textOf(await h.say('Blood clots'))).not.to.include(flows.risk.verdict);
   });
 
-  it('an unrelated question mid-flow is answered and the flow ends cleanly', async () => {
-    const h = createHarness();
-    expectPrompt(await h.say('how do I take it'), 'howToTake');
-    const replies = await h.say('What is Imnovid used for?');
-    expect(replies).to.have.length(1);
-    expect(textOf(replies)).to.include(pairAnswer('what.overview'));
-    expect(textOf(replies)).not.to.include(flows.howToTake.retry);
-    const next = textOf(await h.say('With dexamethasone only'));
-    expect(next).not.to.include(flows.howToTake.options.find((o) => o.id === 'dexamethasone')!.intro);
-  });
-
-  it("the other flow's trigger mid-flow switches flows", async () => {
-    const h = createHarness();
-    expectPrompt(await h.say('how do I take it'), 'howToTake');
-    expectPrompt(await h.say('Am I at risk?'), 'risk');
-    expectFinalAnswer(await h.say('Side effects'), 'risk', 'side-effects');
-  });
-
   it('a greeting mid-flow ends the flow with the welcome', async () => {
     const h = createHarness();
     await h.say('am I at risk');
     const replies = await h.say('hello');
     expect(textOf(replies)).to.include('European Medicines Agency');
     expect(buttonsOf(replies)).to.deep.equal(texts.menuButtons);
-  });
-
-  it('the follow-up buttons after an answer work: another concern restarts the risk flow', async () => {
-    const h = createHarness();
-    await h.say('am I at risk');
-    const answer = await h.say('Nerve damage');
-    const another = buttonsOf(answer).find((b) => b.title === 'Another concern')!;
-    expectPrompt(await h.say(another.value), 'risk');
-    const askElse = await h.say('Ask something else');
-    expect(buttonsOf(askElse)).to.deep.equal(texts.menuButtons);
   });
 });
 
@@ -237,12 +208,5 @@ describe('dialogs: a follow-up question that ends a flow', () => {
     expect(buttonsOf(replies)).to.deep.equal([]);
     // The flow ended cleanly: its choice is no longer awaited.
     expect(textOf(await h.say(optionTitles('howToTake')[0]!))).not.to.include(flows.howToTake.retry);
-  });
-
-  it('a follow-up the overview answers is still answered mid-flow', async () => {
-    const h = createHarness();
-    expectPrompt(await h.say('what is the dose'), 'howToTake');
-    const replies = await h.say('what are the side effects?');
-    expect(textOf(replies)).to.include(pairAnswer('risks.common-side-effects'));
   });
 });

@@ -1,5 +1,5 @@
-// The router with no flow waiting: uncovered topics that name a flow, follow-ups in context, lone
-// choices, dispensing questions, the fallback, small talk, and the recognisers' shared basic form.
+// The router with no flow waiting: uncovered topics that name a flow, lone choices,
+// dispensing questions, the fallback, small talk, and the recognisers' shared basic form.
 import { expect } from 'chai';
 import flows from '../../dialogs/flows.json';
 import texts from '../../render/texts.json';
@@ -49,38 +49,6 @@ describe('dialogs: flow triggers about a topic the overview never covers', () =>
       expect(next).not.to.include(flows.howToTake.options[1]!.intro);
     });
   }
-});
-
-describe('dialogs: follow-ups in context', () => {
-  it('"which ones are serious?" after the side effects is read in that context', async () => {
-    const h = createHarness();
-    const first = await h.say(texts.menuButtons[2]!.value);
-    expect(textOf(first)).to.include(pairAnswer('risks.common-side-effects'));
-    const replies = await h.say('which ones are serious?');
-    expect(h.matcherCalls[h.matcherCalls.length - 1]).to.deep.equal({
-      text: 'which ones are serious?',
-      contextPairId: 'risks.common-side-effects',
-    });
-    expect(textOf(replies)).to.include(pairAnswer('risks.serious-side-effects'));
-  });
-
-  it('"and with dexamethasone?" after the bortezomib schedule gives the other schedule', async () => {
-    const h = createHarness();
-    await h.say('how do I take it');
-    await h.say('With bortezomib and dexamethasone');
-    const replies = await h.say('and with dexamethasone?');
-    expect(h.matcherCalls[h.matcherCalls.length - 1]!.contextPairId).to.equal('use.schedule-bortezomib');
-    expect(textOf(replies)).to.include(pairAnswer('use.schedule-dexamethasone'));
-  });
-
-  it('"what about men?" after the pregnancy answer gives the answer for men', async () => {
-    const h = createHarness();
-    await h.say('am I at risk');
-    await h.say('Pregnancy (I could become pregnant)');
-    const replies = await h.say('what about men?');
-    expect(h.matcherCalls[h.matcherCalls.length - 1]!.contextPairId).to.equal('risks.pregnancy');
-    expect(textOf(replies)).to.include(pairAnswer('risks.men'));
-  });
 });
 
 describe('dialogs: a lone number or letter with no choice waiting', () => {
