@@ -18,7 +18,7 @@ import {
   type Json,
   type Running,
   type Started,
-} from '../directlineServer';
+} from '../directline/server';
 
 const DL = '/v3/directline';
 

@@ -5,13 +5,13 @@ import type { IncomingHttpHeaders } from 'node:http';
 import * as restify from 'restify';
 import WebSocket from 'ws';
 import { ActivityHandler, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
-import { loadConfig, type Config } from '../config';
-import { silentLogger, type Logger } from '../shared/log';
-import { activityTurns, listen, sendBodyError } from '../server/app';
-import { HttpCloudAdapter } from '../server/adapter';
-import { jsonBodies } from '../server/body';
-import { rawHttp } from './rawHttp';
-import { mountDirectLine, type DirectLineChannel, type WireActivity } from '../channels/directline';
+import { loadConfig, type Config } from '../../config';
+import { silentLogger, type Logger } from '../../shared/log';
+import { activityTurns, listen, sendBodyError } from '../../server/app';
+import { HttpCloudAdapter } from '../../server/adapter';
+import { jsonBodies } from '../../server/body';
+import { rawHttp } from '../rawHttp';
+import { mountDirectLine, type DirectLineChannel, type WireActivity } from '../../channels/directline';
 
 export type Json = Record<string, unknown>;
 
