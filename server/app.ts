@@ -8,7 +8,7 @@ import { DIRECT_LINE_PREFIX, mountDirectLine, type DirectLineChannel } from '../
 import { mountWeb } from '../channels/web';
 import { activityProblem } from './activityCheck';
 import { jsonBodies, type BodyError } from './body';
-import { limitHandler, limitsFor } from '../shared/rateLimit';
+import { limitMessages } from '../shared/rateLimit';
 import { checkServiceUrl } from './serviceUrlPolicy';
 import { restifyLogger } from '../shared/log';
 import type { HttpCloudAdapter } from './adapter';
@@ -129,13 +129,13 @@ export function createServer(deps: ServerDeps): AppServer {
 
   // Without an app id nothing authenticates the caller, so each client address gets a message budget.
   // With one, the Bot Connector is authenticated and all of Teams arrives from a few addresses.
-  const limitMessages: restify.RequestHandler = config.auth.MicrosoftAppId
+  const limitAnonymous: restify.RequestHandler = config.auth.MicrosoftAppId
     ? (_req, _res, next) => next()
-    : limitHandler(limitsFor(server, config).messages, (req, res, _retryAfter, reason) => {
+    : limitMessages(server, config, (_req, res, _retryAfter, reason) => {
         log.info('http.rate_limited', { route: 'messages' });
         res.send(429, { error: 'TooManyRequests', message: reason });
       });
-  server.post('/api/messages', limitMessages, async (req, res) => {
+  server.post('/api/messages', limitAnonymous, async (req, res) => {
     const result = await turns(req.body, req.headers.authorization ?? '');
     res.send(result.status, result.body);
   });

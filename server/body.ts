@@ -21,6 +21,9 @@ export class BodyError extends Error {
   }
 }
 
+const tooLarge = (): BodyError =>
+  new BodyError(413, 'PayloadTooLarge', `The request body is over ${MAX_BODY_BYTES} bytes.`);
+
 /** Whether the JSON text nests arrays and objects deeper than `limit` (strings are skipped). */
 function jsonTooDeep(text: string, limit: number = MAX_JSON_DEPTH): boolean {
   let depth = 0;
@@ -52,9 +55,7 @@ function headerProblem(req: restify.Request): BodyError | undefined {
     if (problem) return problem;
   }
   const length = Number(req.headers['content-length'] ?? 0);
-  if (length > MAX_BODY_BYTES) {
-    return new BodyError(413, 'PayloadTooLarge', `The request body is over ${MAX_BODY_BYTES} bytes.`);
-  }
+  if (length > MAX_BODY_BYTES) return tooLarge();
   return undefined;
 }
 
@@ -82,9 +83,7 @@ async function readJson(req: restify.Request): Promise<unknown> {
     text = await getRawBody(req, { limit: MAX_BODY_BYTES, encoding: 'utf-8' });
   } catch (err) {
     const type = (err as { type?: string }).type;
-    if (type === 'entity.too.large') {
-      throw new BodyError(413, 'PayloadTooLarge', `The request body is over ${MAX_BODY_BYTES} bytes.`);
-    }
+    if (type === 'entity.too.large') throw tooLarge();
     throw new BodyError(400, 'BadRequest', 'The request body could not be read.');
   }
   if (text.trim() === '') return undefined;

@@ -68,7 +68,7 @@ export type Refuse = (
 ) => void;
 
 /** A route handler that lets requests through while the client has tokens, else 429 with Retry-After. */
-export function limitHandler(limit: ClientLimit, refuse: Refuse): restify.RequestHandler {
+function limitHandler(limit: ClientLimit, refuse: Refuse): restify.RequestHandler {
   return (req, res, next) => {
     const verdict = limit.take(req);
     if (verdict.ok) return next();
@@ -79,14 +79,14 @@ export function limitHandler(limit: ClientLimit, refuse: Refuse): restify.Reques
 }
 
 /** The limits of one server, shared by every route that counts against them. */
-export interface ServerLimits {
+interface ServerLimits {
   starts: ClientLimit;
   messages: ClientLimit;
 }
 
 const perServer = new WeakMap<restify.Server, ServerLimits>();
 
-export function limitsFor(server: restify.Server, config: Config): ServerLimits {
+function limitsFor(server: restify.Server, config: Config): ServerLimits {
   let limits = perServer.get(server);
   if (!limits) {
     const proxies = config.http.trustedProxies;
