@@ -15,9 +15,10 @@ import type { Config } from '../config';
 import type { LoadedKnowledge } from '../knowledge/load';
 import type { Logger } from '../shared/log';
 import { MainDialog, ROUTED_FLOW, routeMessage } from '../dialogs/mainDialog';
-import { sendReply, setMessageText, textOf, type BotServices } from '../dialogs/services';
+import { sendReply, setMessageText, setRecognition, textOf, type BotServices } from '../dialogs/services';
+import { createRecogniser, type Recogniser } from '../dialogs/recogniser';
 import { helpReply, welcomeReply } from '../dialogs/replies';
-import { createSafetyGate, type SafetyGate } from '../safety/gate';
+import { createSafetyGate } from '../safety/gate';
 import { isSharedConversation, texts } from '../render/renderer';
 
 export interface BotDeps {
@@ -25,6 +26,8 @@ export interface BotDeps {
   knowledge: LoadedKnowledge;
   storage: Storage;
   log: Logger;
+  /** Reads each message once per turn; by default the real one over the knowledge base and safety gate. */
+  recogniser?: Recogniser;
 }
 
 export class ImnovidBot extends TeamsActivityHandler {
@@ -33,7 +36,7 @@ export class ImnovidBot extends TeamsActivityHandler {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly services: BotServices;
   private readonly dialog: MainDialog;
-  private readonly safety: SafetyGate;
+  private readonly recogniser: Recogniser;
 
   constructor(private readonly deps: BotDeps) {
     super();
@@ -41,14 +44,19 @@ export class ImnovidBot extends TeamsActivityHandler {
     this.dialogState = this.privateState.createProperty<DialogState>('dialogState');
     this.services = {
       kb: deps.knowledge.kb,
-      matcher: deps.knowledge.matcher,
       leafletUrl: deps.config.leafletUrl,
       emergencyNumber: deps.config.emergencyNumber,
       lastPair: this.privateState.createProperty<string | undefined>('lastPairId'),
       log: deps.log,
     };
     this.dialog = new MainDialog(this.services);
-    this.safety = createSafetyGate();
+    this.recogniser =
+      deps.recogniser ??
+      createRecogniser({
+        kb: deps.knowledge.kb,
+        matcher: deps.knowledge.matcher,
+        safety: createSafetyGate(),
+      });
 
     this.onMembersAdded(async (context, next) => {
       if (welcomesOnMembersAdded(context.activity)) {
@@ -110,8 +118,14 @@ export class ImnovidBot extends TeamsActivityHandler {
       return;
     }
 
-    // The gate sees every message first, in or out of a flow; what it catches never reaches the matcher.
-    const hit = this.safety.check(text);
+    // One reading of the message per turn: the safety gate first, then everything the dialogs need.
+    const state = await this.dialogState.get(context);
+    const recognition = this.recogniser.recognise(text, {
+      contextPairId: await this.services.lastPair.get(context),
+      inFlow: (state?.dialogStack?.length ?? 0) > 0,
+    });
+    setRecognition(context, recognition);
+    const hit = recognition.safety;
     if (hit) {
       this.deps.log.info('turn.safety', { kind: hit.kind, category: hit.category });
       await sendReply(context, this.services, { intro: [hit.message], urgent: hit.kind === 'red-flag' });

@@ -1,30 +1,39 @@
-// Turns a matcher result into a reply: the answer, "Did you mean", or the honest fallback.
+// Turns the recogniser's parts into one reply: the answers, "Did you mean", or the honest fallback. A
+// message that asks several things gets each covered part answered in order, and a plain line for each
+// part that is not (by its position: the patient's own words are never repeated back).
 import type { KnowledgeBase, QAPair } from '../knowledge/types';
-import type { Matcher, MatchResult } from '../knowledge/match/matcher';
-import { MEDICINE_TOKEN, OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
-import { basicForm } from '../text/normal';
-import { texts, type Button, type Reply } from '../render/renderer';
+import { texts, type AnswerBlock, type Button, type Reply } from '../render/renderer';
+import type { PartResult } from './recogniser';
+import { recogniseFlow, type FlowId } from './intents';
 
 export interface FaqOutcome {
   reply: Reply;
-  result: MatchResult;
-  /** The pair answered, kept as context for a follow-up question. */
+  /** The pair answered last, kept as context for a follow-up question. */
   answered?: QAPair;
-  /** The matcher read a topic the overview never covers (missed doses, alcohol, food, driving...). */
-  offTopic: boolean;
 }
 
 const MAX_FOLLOW_UPS = 2;
 
-function followUps(kb: KnowledgeBase, pair: QAPair): Button[] {
+function followUps(kb: KnowledgeBase, pair: QAPair, shown: Set<string> = new Set([pair.id])): Button[] {
   return kb.pairs
-    .filter((p) => p.sectionKey === pair.sectionKey && p.id !== pair.id && !p.id.endsWith('.more-info'))
+    .filter((p) => p.sectionKey === pair.sectionKey && !shown.has(p.id) && !p.id.endsWith('.more-info'))
     .slice(0, MAX_FOLLOW_UPS)
     .map((p) => ({ title: p.question, value: p.question }));
 }
 
-export function answerReply(kb: KnowledgeBase, pair: QAPair): Reply {
-  return { blocks: [{ pair }], defer: true, leaflet: true, buttons: followUps(kb, pair) };
+function blocksOf(part: PartResult): AnswerBlock[] {
+  return part.pairs.map((pair, i) =>
+    i === 0 && part.sentence !== undefined ? { pair, sentences: [part.sentence] } : { pair },
+  );
+}
+
+export function answerReply(kb: KnowledgeBase, pair: QAPair, blocks: AnswerBlock[] = [{ pair }]): Reply {
+  return {
+    blocks,
+    defer: true,
+    leaflet: true,
+    buttons: followUps(kb, pair, new Set(blocks.map((b) => b.pair.id))),
+  };
 }
 
 export function fallbackReply(): Reply {
@@ -37,54 +46,68 @@ export function unclearReply(): Reply {
   return { intro: [texts.unclear], buttons: texts.menuButtons };
 }
 
-/** Each pair by its question's basic form (the first pair wins a tie, as a search in order would). */
-const byQuestion = new WeakMap<KnowledgeBase, Map<string, QAPair>>();
+const suggestionButtons = (pairs: QAPair[]): Button[] =>
+  pairs.map((p) => ({ title: p.question, value: p.question }));
 
-function pairAskedExactly(kb: KnowledgeBase, form: string): QAPair | undefined {
-  let index = byQuestion.get(kb);
-  if (!index) {
-    // Built once per knowledge base: normalising every question on every turn cost more than matching.
-    index = new Map();
-    for (const p of kb.pairs) {
-      const key = basicForm(p.question);
-      if (!index.has(key)) index.set(key, p);
-    }
-    byQuestion.set(kb, index);
-  }
-  return index.get(form);
+function suggestReply(pairs: QAPair[]): Reply {
+  return {
+    intro: [texts.suggestIntro],
+    buttons: [...suggestionButtons(pairs), { title: texts.suggestNone, value: texts.suggestNone }],
+  };
 }
 
-export function answerQuestion(
-  kb: KnowledgeBase,
-  matcher: Matcher,
-  text: string,
-  contextPairId?: string,
-  basic = basicForm(text),
-): FaqOutcome {
-  // A clicked suggestion sends a pair's own question back: answer it exactly.
-  const exact = pairAskedExactly(kb, basic);
-  const result = matcher.match(text, { contextPairId });
-  // The matcher's own off-topic phrase list (knowledge/match/lexicon.json) decides, so there is one list.
-  const offTopic = result.tokens.includes(OFF_TOPIC_TOKEN);
-  if (exact) return { reply: answerReply(kb, exact), result, answered: exact, offTopic: false };
-  switch (result.kind) {
-    case 'answer':
-      return { reply: answerReply(kb, result.best.pair), result, answered: result.best.pair, offTopic };
-    case 'suggest':
-      return {
-        result,
-        offTopic,
-        reply: {
-          intro: [texts.suggestIntro],
-          buttons: [
-            ...result.suggestions.map((c) => ({ title: c.pair.question, value: c.pair.question })),
-            { title: texts.suggestNone, value: texts.suggestNone },
-          ],
-        },
-      };
-    case 'none': {
-      const nothingAsked = !offTopic && result.tokens.every((t) => t === MEDICINE_TOKEN);
-      return { result, reply: nothingAsked ? unclearReply() : fallbackReply(), offTopic };
+/** The menu button that starts a flow (its text is read as the flow's trigger). */
+function flowButton(flow: FlowId): Button | undefined {
+  return texts.menuButtons.find((b) => recogniseFlow(b.value) === flow);
+}
+
+/** The reply to the FAQ parts of a message (no part may be a flow to begin: the router begins those). */
+export function faqReply(kb: KnowledgeBase, parts: PartResult[], dropped = 0): FaqOutcome {
+  if (parts.length === 1) {
+    const [part] = parts as [PartResult];
+    switch (part.reason) {
+      case 'covered':
+        return { reply: answerReply(kb, part.pairs[0]!, blocksOf(part)), answered: part.pairs[0] };
+      case 'close-call':
+        return { reply: suggestReply(part.suggestions) };
+      case 'unclear':
+        return { reply: unclearReply() };
+      default:
+        return { reply: fallbackReply() };
     }
   }
+  const blocks: AnswerBlock[] = [];
+  const notes: string[] = [];
+  const buttons: Button[] = [];
+  let answered: QAPair | undefined;
+  parts.forEach((part, i) => {
+    if (part.reason === 'covered') {
+      // The same pair asked twice in one message is shown once.
+      for (const block of blocksOf(part))
+        if (!blocks.some((b) => b.pair.id === block.pair.id)) blocks.push(block);
+      answered = part.pairs[0];
+    } else if (part.reason === 'close-call') {
+      notes.push(texts.parts.closeCall[i]!);
+      buttons.push(...suggestionButtons(part.suggestions.slice(0, 2)));
+    } else if (part.reason === 'flow' && part.flow) {
+      const button = flowButton(part.flow.id);
+      if (button) {
+        notes.push(texts.parts.flow[i]!);
+        buttons.push(button);
+      } else notes.push(texts.parts.notCovered[i]!);
+    } else notes.push(texts.parts.notCovered[i]!);
+  });
+  if (dropped > 0) notes.push(texts.parts.dropped);
+  if (blocks.length === 0 && buttons.length === 0) return { reply: fallbackReply() };
+  const reply: Reply = {
+    blocks,
+    notes,
+    defer: blocks.length > 0,
+    leaflet: true,
+    buttons: [
+      ...buttons,
+      ...(answered ? followUps(kb, answered, new Set(blocks.map((b) => b.pair.id))) : []),
+    ],
+  };
+  return { reply, answered };
 }

@@ -10,16 +10,9 @@ import {
   type DialogTurnResult,
 } from 'botbuilder-dialogs';
 import { InterruptibleDialog } from './interruptibleDialog';
-import {
-  attemptsAnswer,
-  flowData,
-  maxAttempts,
-  recogniseOption,
-  type FlowData,
-  type FlowId,
-  type FlowOption,
-} from './intents';
-import { messageText, renderFor, sendReply, type BotServices } from './services';
+import { flowData, maxAttempts, type FlowData, type FlowId, type FlowOption } from './intents';
+import { messageText, recognitionOf, renderFor, sendReply, type BotServices } from './services';
+import type { Recognition } from './recogniser';
 import type { Reply } from '../render/renderer';
 
 export interface GuidedFlowOptions {
@@ -58,8 +51,13 @@ export class GuidedFlowDialog extends InterruptibleDialog {
   }
 
   // An ambiguous answer counts: the prompt asks again rather than the router reading it afresh.
-  protected recognisesAnswer(text: string): boolean {
-    return attemptsAnswer(this.flowId, text);
+  protected recognisesAnswer(recognition: Recognition): boolean {
+    return recognition.choices[this.flowId]?.attempts ?? false;
+  }
+
+  /** The option this turn's message names, as the recogniser read it. */
+  private chosen(context: TurnContext): FlowOption | undefined {
+    return recognitionOf(context).choices[this.flowId]?.option;
   }
 
   private buttons() {
@@ -82,13 +80,11 @@ export class GuidedFlowDialog extends InterruptibleDialog {
 
   // Accept a recognised option; after the last attempt accept anything, and let the next step give up.
   private async validate(pc: PromptValidatorContext<string>): Promise<boolean> {
-    const option = recogniseOption(this.flowId, pc.recognized.value ?? '');
-    return option !== undefined || pc.attemptCount >= maxAttempts;
+    return this.chosen(pc.context) !== undefined || pc.attemptCount >= maxAttempts;
   }
 
   private async answer(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const text = String(step.result ?? '');
-    const option = this.flow.options.find((o) => o.id === text) ?? recogniseOption(this.flowId, text);
+    const option = this.flow.options.find((o) => o.id === step.result) ?? this.chosen(step.context);
     if (!option) {
       // Giving up is an answer too: it still points to the doctor, the pharmacist and the leaflet.
       await sendReply(step.context, this.services, {

@@ -34,8 +34,9 @@ export function recogniseCommand(text: string, basic = basicForm(text)): Command
 }
 
 export function recogniseSmallTalk(text: string, basic = basicForm(text)): SmallTalk | undefined {
+  // The whole message first: "many thanks" is small talk before "thanks" is stripped from it.
   const t = stripPoliteness(basic);
-  return smallTalkRes.find(([, re]) => re.test(t))?.[0];
+  return smallTalkRes.find(([, re]) => re.test(basic) || re.test(t))?.[0];
 }
 
 export function recogniseFlow(text: string, basic = basicForm(text)): FlowId | undefined {

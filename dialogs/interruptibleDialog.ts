@@ -7,10 +7,9 @@ import {
   type DialogContext,
   type DialogTurnResult,
 } from 'botbuilder-dialogs';
-import { asksToClarify, isQuestion, recogniseCommand, recogniseFlow, recogniseSmallTalk } from './intents';
-import { messageText, sendReply, type BotServices } from './services';
+import { messageText, recognitionOf, sendReply, type BotServices } from './services';
 import { helpReply, menuReply } from './replies';
-import { answerQuestion } from './faq';
+import type { Recognition } from './recogniser';
 import { texts } from '../render/renderer';
 
 /** What a flow ends with when the message was not for it: the router should handle the same message afresh. */
@@ -31,7 +30,7 @@ export abstract class InterruptibleDialog extends ComponentDialog {
   }
 
   /** Whether the text tries to answer the flow's current question; if not, it may be meant for something else. */
-  protected abstract recognisesAnswer(text: string): boolean;
+  protected abstract recognisesAnswer(recognition: Recognition): boolean;
 
   override async onContinueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     const interrupted = await this.interrupt(dc);
@@ -39,8 +38,8 @@ export abstract class InterruptibleDialog extends ComponentDialog {
   }
 
   private async interrupt(dc: DialogContext): Promise<DialogTurnResult | undefined> {
-    const text = messageText(dc.context);
-    switch (recogniseCommand(text)) {
+    const recognition = recognitionOf(dc.context);
+    switch (recognition.command) {
       case 'help':
         await sendReply(dc.context, this.services, helpReply());
         await dc.repromptDialog();
@@ -56,19 +55,19 @@ export abstract class InterruptibleDialog extends ComponentDialog {
       default:
         break;
     }
-    if (text === '' || this.recognisesAnswer(text) || asksToClarify(text)) return undefined;
+    if (messageText(dc.context) === '' || this.recognisesAnswer(recognition) || recognition.clarify)
+      return undefined;
     // Not an answer to our question: a flow button, a greeting, a question, or a message the overview
     // answers or never covers ("is it safe with food") ends this flow cleanly, and the router handles
     // the message as if no flow had been running. Only what looks like a failed answer is asked again.
-    if (recogniseFlow(text) || recogniseSmallTalk(text) || isQuestion(text) || this.forTheFaq(text)) {
+    const forSomethingElse =
+      recognition.smallTalk !== undefined ||
+      recognition.question ||
+      recognition.parts.some((p) => p.reason === 'flow' || p.reason === 'covered' || p.offTopic === true);
+    if (forSomethingElse) {
       await dc.cancelAllDialogs();
       return { status: DialogTurnStatus.complete, result: { reroute: true } satisfies Reroute };
     }
     return undefined;
-  }
-
-  private forTheFaq(text: string): boolean {
-    const outcome = answerQuestion(this.services.kb, this.services.matcher, text);
-    return outcome.answered !== undefined || outcome.offTopic;
   }
 }

@@ -9,29 +9,14 @@ import {
   type DialogTurnResult,
 } from 'botbuilder-dialogs';
 import { GuidedFlowDialog } from './guidedFlowDialog';
-import {
-  flowData,
-  flowIds,
-  isBareChoice,
-  isNotCovered,
-  recogniseCommand,
-  recogniseFlow,
-  recogniseOption,
-  recogniseSmallTalk,
-} from './intents';
-import { messageText, sendReply, type BotServices } from './services';
-import { answerQuestion, fallbackReply, unclearReply } from './faq';
+import { flowData, flowIds } from './intents';
+import { recognitionOf, sendReply, type BotServices } from './services';
+import { faqReply, unclearReply, fallbackReply } from './faq';
 import { helpReply, menuReply, smallTalkReply } from './replies';
 import { isReroute } from './interruptibleDialog';
-import { basicForm } from '../text/normal';
 
 const MAIN_DIALOG = 'mainDialog';
 const ROUTE = 'route';
-
-/** How the router was started: afresh, or with the message a guided flow found was not for it. */
-interface RouteOptions {
-  rerouted?: boolean;
-}
 
 /** A guided flow the router chose for a message: the flow's dialog and the option the message named. */
 export interface FlowStart {
@@ -41,25 +26,23 @@ export interface FlowStart {
 
 /**
  * Where the bot leaves a flow it already chose before running the dialogs (see routeMessage), so that the
- * router does not match the same message twice.
+ * router does not route the same message twice.
  */
 export const ROUTED_FLOW = Symbol('routedFlow');
 
 /**
- * Routes a message when no flow is running: sends the reply (a command, small talk, an answer, "Did you
- * mean", the fallback) and returns undefined, or sends nothing and returns the flow to begin.
+ * Routes a message when no flow is running, from the turn's recognition: sends the reply (a command, small
+ * talk, the answers, "Did you mean", the fallback) and returns undefined, or sends nothing and returns the
+ * flow to begin.
  */
 export async function routeMessage(
   context: TurnContext,
   services: BotServices,
-  rerouted = false,
 ): Promise<FlowStart | undefined> {
   const routed = (route: string, pairId?: string): void =>
     services.log?.debug('turn.route', { route, pairId });
-  const text = messageText(context);
-  // Normalised once here for every recogniser below, which would otherwise each do it again.
-  const basic = basicForm(text);
-  const command = recogniseCommand(text, basic);
+  const recognition = recognitionOf(context);
+  const { command, smallTalk, parts } = recognition;
   if (command) routed(`command:${command}`);
   if (command === 'help') {
     await sendReply(context, services, helpReply());
@@ -73,44 +56,25 @@ export async function routeMessage(
     await sendReply(context, services, menuReply());
     return undefined;
   }
-  const smallTalk = recogniseSmallTalk(text, basic);
   if (smallTalk) {
     routed(`smalltalk:${smallTalk}`);
     await sendReply(context, services, smallTalkReply(smallTalk));
     return undefined;
   }
-  if (isBareChoice(text, basic)) {
+  if (recognition.bareChoice) {
     // No list is waiting for a pick (a flow's question would have read it): ask, with the menu.
     routed('unclear:bare-choice');
     await sendReply(context, services, unclearReply());
     return undefined;
   }
-  if (isNotCovered(text, basic)) {
-    routed('faq:not-covered');
-    await sendReply(context, services, fallbackReply());
-    return undefined;
+  const flow = parts.length === 1 ? parts[0]!.flow : undefined;
+  if (flow) {
+    routed(`flow:${flow.id}`);
+    return { dialogId: flowData[flow.id].dialogId, optionId: flow.optionId };
   }
-  const previous = await services.lastPair.get(context);
-  const outcome = answerQuestion(services.kb, services.matcher, text, previous, basic);
-  const flow = recogniseFlow(text, basic);
-  // "How do I take it with alcohol?" names a flow but asks what the overview never covers: the
-  // honest fallback, not the flow's question.
-  if (flow && !outcome.offTopic) {
-    routed(`flow:${flow}`);
-    return {
-      dialogId: flowData[flow].dialogId,
-      optionId: recogniseOption(flow, text)?.id,
-    };
-  }
-  routed(
-    `faq:${outcome.answered ? 'answer' : outcome.offTopic ? 'off-topic' : outcome.result.kind}`,
-    outcome.answered?.id,
-  );
-  // A question that ended a flow ("and for how long?") follows the flow's question, not an answer, so
-  // suggestions drawn from elsewhere would mislead: a close call there gets the honest fallback.
-  const reply =
-    rerouted && outcome.result.kind === 'suggest' && !outcome.answered ? fallbackReply() : outcome.reply;
-  await sendReply(context, services, reply);
+  const outcome = faqReply(services.kb, parts, recognition.dropped);
+  routed(`faq:${parts.map((p) => p.reason).join('+')}`, outcome.answered?.id);
+  await sendReply(context, services, outcome.reply);
   if (outcome.answered) await services.lastPair.set(context, outcome.answered.id);
   return undefined;
 }
@@ -125,17 +89,17 @@ export class MainDialog extends ComponentDialog {
 
   // Routing starts a flow only through beginDialog, which never reroutes, so this cannot loop.
   private async afterFlow(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    if (isReroute(step.result)) return step.replaceDialog(ROUTE, { rerouted: true } satisfies RouteOptions);
+    if (isReroute(step.result)) return step.replaceDialog(ROUTE, { rerouted: true });
     return step.endDialog();
   }
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { context } = step;
-    const rerouted = (step.options as RouteOptions | undefined)?.rerouted === true;
+    const rerouted = (step.options as { rerouted?: boolean } | undefined)?.rerouted === true;
     // Taken once: a later reroute in the same turn routes afresh.
     const chosen = rerouted ? undefined : (context.turnState.get(ROUTED_FLOW) as FlowStart | undefined);
     context.turnState.delete(ROUTED_FLOW);
-    const flow = chosen ?? (await routeMessage(context, this.services, rerouted));
+    const flow = chosen ?? (await routeMessage(context, this.services));
     if (flow) return step.beginDialog(flow.dialogId, { optionId: flow.optionId });
     return step.endDialog();
   }

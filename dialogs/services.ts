@@ -1,13 +1,12 @@
 // What the dialogs need from the rest of the bot, and the one way they send a reply.
 import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { KnowledgeBase } from '../knowledge/types';
-import type { Matcher } from '../knowledge/match/matcher';
+import type { Recognition } from './recogniser';
 import type { Logger } from '../shared/log';
 import { channelSupportsCards, isSharedConversation, render, type Reply } from '../render/renderer';
 
 export interface BotServices {
   kb: KnowledgeBase;
-  matcher: Matcher;
   leafletUrl: string;
   emergencyNumber: string;
   /** The pair answered last in this conversation (per user), for follow-up questions. */
@@ -57,4 +56,18 @@ export function textOf(text: unknown, value: unknown): string {
     return ((value as { text: string }).text ?? '').trim();
   }
   return '';
+}
+
+const RECOGNITION = Symbol('recognition');
+
+/** Keeps what the recogniser read from this turn's message, for every dialog that handles the turn. */
+export function setRecognition(context: TurnContext, recognition: Recognition): void {
+  context.turnState.set(RECOGNITION, recognition);
+}
+
+/** What the recogniser read from this turn's message: read once by the bot, never again by a dialog. */
+export function recognitionOf(context: TurnContext): Recognition {
+  const recognition = context.turnState.get(RECOGNITION) as Recognition | undefined;
+  if (!recognition) throw new Error('no recognition for this turn: the bot recognises each message first');
+  return recognition;
 }

@@ -15,6 +15,8 @@ export interface AnswerBlock {
   /** Our own short label above the answer ("With dexamethasone only"). */
   label?: string;
   pair: QAPair;
+  /** Only these sentences of the pair's answer (indexes), when one source sentence answers the question. */
+  sentences?: number[];
 }
 
 export interface Reply {
@@ -74,8 +76,10 @@ function sourceLine(pair: QAPair, ctx: Pick<RenderContext, 'kb' | 'emergencyNumb
   return fillPlaceholders(texts.sourceLine, { ...templateValues(ctx), section: pair.provenance.section });
 }
 
-export function answerText(pair: QAPair): string {
-  return pair.answer.join(' ');
+export function answerText(pair: QAPair, sentences?: number[]): string {
+  return (sentences ? sentences.map((i) => pair.answer[i]).filter((a) => a !== undefined) : pair.answer).join(
+    ' ',
+  );
 }
 
 /**
@@ -107,7 +111,11 @@ function textOfFilled(reply: Reply, ctx: RenderContext): string {
   if (reply.intro) parts.push(...reply.intro);
   const blocks = reply.blocks ?? [];
   blocks.forEach((block, i) => {
-    parts.push([block.label ? `${block.label}:` : '', answerText(block.pair)].filter(Boolean).join('\n'));
+    parts.push(
+      [block.label ? `${block.label}:` : '', answerText(block.pair, block.sentences)]
+        .filter(Boolean)
+        .join('\n'),
+    );
     if (endsSectionRun(blocks, i)) parts.push(sourceLine(block.pair, ctx));
   });
   if (reply.notes) parts.push(...reply.notes);
@@ -173,7 +181,7 @@ export function replyAsCard(original: Reply, ctx: RenderContext): Record<string,
   blocks.forEach((block, i) => {
     const items: Record<string, unknown>[] = [];
     if (block.label) items.push(textBlock(literal(block.label), { weight: 'Bolder' }));
-    items.push(textBlock(literal(answerText(block.pair))));
+    items.push(textBlock(literal(answerText(block.pair, block.sentences))));
     if (endsSectionRun(blocks, i)) {
       items.push(
         textBlock(literal(sourceLine(block.pair, ctx)), { isSubtle: true, size: 'Small', spacing: 'Small' }),

@@ -11,7 +11,8 @@ import { loadConfig } from '../config';
 import { loadKnowledge } from '../knowledge/load';
 import { silentLogger } from '../shared/log';
 import { ImnovidBot } from '../bots/imnovidBot';
-import { answerQuestion, answerReply, fallbackReply } from '../dialogs/faq';
+import { answerReply, fallbackReply } from '../dialogs/faq';
+import { faqOutcome } from './faqOutcome';
 import { helpReply, menuReply, welcomeReply } from '../dialogs/replies';
 import { flowData, type FlowId } from '../dialogs/intents';
 import { createSafetyGate } from '../safety/gate';
@@ -243,15 +244,14 @@ describe('cards: one renderer for every reply', () => {
 
     it('"Did you mean": the suggestions as buttons, plus "None of these"', () => {
       const outcome = ['effects', 'side', 'what about the risks', 'approval', 'how long']
-        .map((q) => answerQuestion(kb, matcher, q))
-        .find((o) => o.result.kind === 'suggest');
+        .map((q) => faqOutcome(kb, matcher, q))
+        .find((o) => o.part.reason === 'close-call');
       expect(outcome, 'a question that gets suggestions').to.exist;
-      if (outcome!.result.kind !== 'suggest') throw new Error('unreachable');
       const card = cardOf(render(outcome!.reply, cardCtx));
       expectGoodCard(card, 'suggestions');
       expect(textBlocksOf(card)).to.include(texts.suggestIntro);
       expect(actionsOf(card).map((a) => a.title)).to.deep.equal([
-        ...outcome!.result.suggestions.map((c) => c.pair.question),
+        ...outcome!.part.suggestions.map((p) => p.question),
         texts.suggestNone,
       ]);
     });

@@ -41,7 +41,7 @@ describe('console tools', function () {
       matcher: { outcome: string; match: { id: string; score: number }; alternatives: { score: number }[] };
       reply: string;
     };
-    expect(report.route).to.equal('faq:answer');
+    expect(report.route).to.equal('faq:covered');
     expect(report.pairId).to.equal('what.overview');
     expect(report.matcher.outcome).to.equal('answer');
     expect(report.matcher.match.id).to.equal('what.overview');

@@ -6,6 +6,7 @@ import { ImnovidBot } from '../bots/imnovidBot';
 import { loadConfig } from '../config';
 import { loadKnowledge } from '../knowledge/load';
 import type { Matcher } from '../knowledge/match/matcher';
+import type { Recogniser } from '../dialogs/recogniser';
 import { silentLogger } from '../shared/log';
 import { ADAPTIVE_CARD } from '../render/renderer';
 
@@ -28,17 +29,21 @@ export interface Harness {
 export const knowledge = loadKnowledge();
 
 /**
- * A conversation with the bot. `base` is the matcher the bot consults: the real one by default, or a
- * stand-in with fixed results (test/dialogs/fixedMatcher.ts) for tests that must not depend on matching.
+ * A conversation with the bot. `base` is the matcher the real recogniser consults (the real one by
+ * default). `recogniser` replaces the recogniser itself: a stand-in with fixed results
+ * (test/dialogs/fixedRecogniser.ts) for tests that must not depend on reading the message; the matcher
+ * is then never asked, and `matcherCalls` stays empty.
  */
 export function createHarness(
   channelId = 'test',
   env: Record<string, string> = {},
   base: Matcher = knowledge.matcher,
+  recogniser?: Recogniser,
 ): Harness {
   const matcherCalls: MatcherCall[] = [];
   const matcher: Matcher = {
     analyse: (text) => base.analyse(text),
+    knows: (text) => base.knows(text),
     thresholds: base.thresholds,
     match: (text, options) => {
       matcherCalls.push({ text, contextPairId: options?.contextPairId });
@@ -50,6 +55,7 @@ export function createHarness(
     knowledge: { ...knowledge, matcher },
     storage: new MemoryStorage(),
     log: silentLogger,
+    recogniser,
   });
   const adapter = new TestAdapter((context) => bot.run(context), { channelId });
   const send = async (activity: Partial<Activity>): Promise<Partial<Activity>[]> => {

@@ -17,6 +17,11 @@ import {
   type Predictor,
   type Report,
 } from './eval/metrics';
+import { loadConversations, recogniserPredictor, scoreConversations } from './eval/conversations';
+import { createRecogniser } from '../dialogs/recogniser';
+import { createSafetyGate } from '../safety/gate';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const kb = kbJson as KnowledgeBase;
 const ids = new Set(kb.pairs.map((p) => p.id));
@@ -102,7 +107,11 @@ describe('matcher evaluation', () => {
         .replace(/['’`]/g, '')
         .replace(/[^a-z0-9]+/g, ' ')
         .trim();
-    const sets = { questions, dev, heldout, fresh };
+    // The blind set's scored messages: the first turn of a follow-up is only its context.
+    const understanding = loadConversations('understanding.json', ids).map((c) => ({
+      q: c.turns[c.turns.length - 1]!,
+    }));
+    const sets = { questions, dev, heldout, fresh, understanding };
     const seen = new Map<string, string>();
     const repeats: string[] = [];
     for (const [name, items] of Object.entries(sets))
@@ -182,5 +191,47 @@ describe('matcher evaluation', () => {
       expect(mine.wrongRate, `${name}: wrong rate vs MiniSearch`).to.be.below(mini.wrongRate);
       expect(mine.accuracy, `${name}: accuracy vs fuse.js`).to.be.at.least(fuse.accuracy);
     }
+  });
+});
+
+describe('recogniser evaluation (the bot as a patient meets it: parts, follow-ups, flows)', () => {
+  const recogniser = createRecogniser({ kb, matcher: createMatcher(kb), safety: createSafetyGate() });
+  const run = (file: string) =>
+    scoreConversations(loadConversations(file, ids), recogniserPredictor(recogniser, kb));
+  const questions = run('questions.json');
+  const dev = run('dev.json');
+  const heldout = run('heldout.json');
+  const fresh = run('fresh.json');
+
+  it('meets the understanding targets on the tuning set (top-1 ≥ 97%, wrong ≤ 1%, fallback ≥ 95%)', () => {
+    expect(questions.accuracy).to.be.at.least(0.97);
+    expect(questions.wrongRate).to.be.at.most(0.01);
+    expect(questions.correctFallback).to.be.at.least(0.95);
+  });
+
+  it('keeps the patient-style dev set at its measured level', () => {
+    expect(dev.accuracy).to.be.at.least(0.96);
+    expect(dev.wrongRate).to.be.at.most(0.015);
+    expect(dev.correctFallback).to.be.at.least(0.9);
+  });
+
+  it('generalises to the held-out and fresh sets (aggregate rows only)', () => {
+    expect(heldout.accuracy).to.be.at.least(0.95);
+    expect(heldout.wrongRate).to.be.at.most(0.02);
+    expect(fresh.accuracy).to.be.at.least(0.8);
+    expect(fresh.wrongRate).to.be.at.most(0.04);
+  });
+
+  it('keeps the blind understanding set blind, big enough and mixed as agreed', () => {
+    const raw = JSON.parse(readFileSync(join(__dirname, 'eval', 'understanding.json'), 'utf8')) as {
+      blind?: boolean;
+    };
+    expect(raw.blind).to.equal(true);
+    const items = loadConversations('understanding.json', ids);
+    expect(items.length).to.be.at.least(200);
+    const labels = items.flatMap((i) => i.expect);
+    expect(labels.filter((l) => l === NONE).length / labels.length).to.be.within(0.28, 0.4);
+    expect(items.filter((i) => i.turns.length > 1).length).to.be.at.least(20);
+    expect(items.filter((i) => i.expect.length > 1).length).to.be.at.least(20);
   });
 });

@@ -13,7 +13,7 @@ import { loadConfig } from '../config';
 import { loadKnowledge } from '../knowledge/load';
 import { silentLogger } from '../shared/log';
 import { ImnovidBot } from '../bots/imnovidBot';
-import { answerQuestion } from '../dialogs/faq';
+import { faqOutcome } from './faqOutcome';
 import { flowData, type FlowId } from '../dialogs/intents';
 import { fillPlaceholders } from '../render/placeholders';
 import { ADAPTIVE_CARD, answerText, templateValues, texts } from '../render/renderer';
@@ -170,11 +170,11 @@ function isWelcome(reply: Partial<Activity>): boolean {
 
 describe('Teams: the bot in Microsoft Teams', () => {
   describe('@mentions', () => {
-    const expected = answerQuestion(kb, matcher, 'what is it used for');
+    const expected = faqOutcome(kb, matcher, 'what is it used for');
 
     before(() => {
       // The premise of these tests: the question alone is answered from one pair.
-      expect(expected.result.kind).to.equal('answer');
+      expect(expected.part.reason).to.equal('covered');
       expect(expected.answered).to.exist;
     });
 
@@ -255,23 +255,22 @@ describe('Teams: the bot in Microsoft Teams', () => {
       const chat = new TeamsConversation('channel');
       // Vague questions the matcher is unsure about; the first one it is unsure of is used.
       const vague = ['effects', 'side', 'what about the risks', 'approval', 'how long'].find(
-        (q) => answerQuestion(kb, matcher, q).result.kind === 'suggest',
+        (q) => faqOutcome(kb, matcher, q).part.reason === 'close-call',
       );
       expect(vague, 'a question that gets suggestions').to.exist;
-      const outcome = answerQuestion(kb, matcher, vague!);
-      if (outcome.result.kind !== 'suggest') throw new Error('unreachable');
+      const outcome = faqOutcome(kb, matcher, vague!);
       const replies = await chat.say(ALICE, vague!);
       expect(replies).to.have.length(1);
       expect(replies[0].suggestedActions).to.equal(undefined);
       const card = cardOf(replies[0]);
       expect(textsOf(card)).to.include(texts.suggestIntro);
       expect(submitTitles(card)).to.deep.equal([
-        ...outcome.result.suggestions.map((c) => c.pair.question),
+        ...outcome.part.suggestions.map((p) => p.question),
         texts.suggestNone,
       ]);
 
       // Pressing a suggestion answers it: the press carries a value and no mention.
-      const chosen = outcome.result.suggestions[0].pair;
+      const chosen = outcome.part.suggestions[0]!;
       const answer = await chat.press(ALICE, pressable(card, chosen.question));
       expect(answer).to.have.length(1);
       expect(textsOf(cardOf(answer[0]))).to.include(answerText(chosen));

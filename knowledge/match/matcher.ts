@@ -10,6 +10,7 @@ import type { KnowledgeBase, QAPair } from '../types';
 import { createNormaliser, MEDICINE_TOKEN, OFF_TOPIC_TOKEN } from './normalise';
 import { basicForm } from '../../text/normal';
 import { createSpeller } from './speller';
+import { createSentenceIndex, type SentenceHit } from './sentences';
 
 export interface Thresholds {
   /** Minimum score for a confident answer. */
@@ -38,6 +39,17 @@ export interface Thresholds {
   pairWords: number;
   /** Share of a word's weight credited when only the pair's answer has it. */
   answerWords: number;
+  /** Factor on the score of the pair a question refers back to ("how common are they?" after that pair). */
+  referBoost: number;
+  /** Weight of a word from what the asker said beside the question, relative to the question's own. */
+  contextWords: number;
+  /**
+   * A source sentence answers alone, when no pair comes close, if it holds this share of the question's
+   * weight and its BM25 score leads the best sentence of any other pair by this factor.
+   */
+  sentenceAlone: { coverage: number; lead: number };
+  /** A source sentence answers a close call when it belongs to the first suggestion and holds this share. */
+  sentenceAgrees: number;
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -51,6 +63,10 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   unknownDecay: 0.6,
   pairWords: 0.75,
   answerWords: 0.2,
+  referBoost: 1.3,
+  contextWords: 1,
+  sentenceAlone: { coverage: 0.7, lead: 1.3 },
+  sentenceAgrees: 0.5,
 };
 
 export interface Candidate {
@@ -64,14 +80,32 @@ export interface Candidate {
   topical: boolean;
 }
 
+/**
+ * `sentence`: with no confident pair, the one source sentence that clearly answers the question (found by
+ * BM25 over the sentences), if there is one.
+ */
 export type MatchResult =
   | { kind: 'answer'; best: Candidate; alternatives: Candidate[]; tokens: string[] }
-  | { kind: 'suggest'; suggestions: Candidate[]; tokens: string[] }
-  | { kind: 'none'; alternatives: Candidate[]; tokens: string[] };
+  | { kind: 'suggest'; suggestions: Candidate[]; tokens: string[]; sentence?: SentenceHit }
+  | {
+      kind: 'none';
+      alternatives: Candidate[];
+      tokens: string[];
+      otherMedicine?: boolean;
+      sentence?: SentenceHit;
+    };
 
 export interface MatchOptions {
   /** Pair ids of the previous answer's section: a short follow-up is read in that context. */
   contextPairId?: string;
+  /** The question refers back to the previous answer ("how common are they?"): that pair itself is favoured. */
+  refersBack?: boolean;
+  /**
+   * What the asker said beside the question ("I'm a woman who could get pregnant", "I'm on velcade"): its
+   * words the knowledge base knows count, at `contextWords` weight; its other words (a condition the
+   * overview never mentions) are left out, so a passing mention does not decide what the question asks.
+   */
+  context?: string;
 }
 
 interface Phrasing {
@@ -87,6 +121,8 @@ export interface Matcher {
   match(text: string, options?: MatchOptions): MatchResult;
   /** Content tokens of a text after normalisation and typo correction (for diagnostics). */
   analyse(text: string): string[];
+  /** Whether a text has a word the knowledge base knows, besides the medicine's name ("what should I do" has none). */
+  knows(text: string): boolean;
   readonly thresholds: Thresholds;
 }
 
@@ -161,12 +197,21 @@ export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAUL
   const prepare = (text: string): string => speller.correctText(basicForm(text.slice(0, MAX_QUERY_CHARS)));
   const analyse = (text: string): string[] => normaliser.tokens(prepare(text));
 
-  const rank = (query: string[], key: string, contextPairId?: string): Candidate[] => {
-    const q = [...new Set(query)];
+  const sentences = createSentenceIndex(kb, analyse);
+  const tokenWeight = (t: string): number => (df.has(t) ? idf(t) : thresholds.unknown);
+
+  /** Tokens of the asker's context that the knowledge base knows, besides the medicine's name. */
+  const knownTokens = (text: string): string[] =>
+    analyse(text).filter((t) => df.has(t) && t !== MEDICINE_TOKEN);
+
+  const rank = (query: string[], key: string, options: MatchOptions, context: string[] = []): Candidate[] => {
+    const { contextPairId, refersBack } = options;
+    const q = [...new Set([...query, ...context])];
     const weight = new Map<string, number>();
     let unknowns = 0;
     for (const t of q)
       weight.set(t, df.has(t) ? idf(t) : thresholds.unknown * thresholds.unknownDecay ** unknowns++);
+    for (const t of context) if (!query.includes(t)) weight.set(t, idf(t) * thresholds.contextWords);
     const w = (t: string): number => weight.get(t) ?? 0;
     const qWeight = q.reduce((s, t) => s + w(t), 0);
     const contextSection = contextPairId ? sectionOf.get(contextPairId) : undefined;
@@ -200,7 +245,10 @@ export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAUL
       if (shared === 0) continue;
       let score = (2 * (shared + extra)) / (qWeight + p.weight + extra);
       // A short follow-up ("which ones are serious?") leans towards the section just discussed.
-      if (contextSection && p.pair.sectionKey === contextSection && p.pair.id !== contextPairId)
+      // One that refers back ("how common are they?") asks about the last answer's own topic instead.
+      if (refersBack) {
+        if (p.pair.id === contextPairId) score *= thresholds.referBoost;
+      } else if (contextSection && p.pair.sectionKey === contextSection && p.pair.id !== contextPairId)
         score *= 1.15;
       score = Math.min(1, score);
       // The candidate object is made only when it improves on the pair's best so far (most do not).
@@ -215,11 +263,14 @@ export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAUL
   const match = (text: string, options: MatchOptions = {}): MatchResult => {
     const phrase = normaliser.phrase(prepare(text));
     const tokens = normaliser.tokensOfPhrase(phrase);
-    const ranked = tokens.length === 0 ? [] : rank(tokens, phrase, options.contextPairId);
+    const context = options.context ? knownTokens(options.context) : [];
+    const ranked = tokens.length === 0 ? [] : rank(tokens, phrase, options, context);
     // A topic the overview never covers, or another medicine asked about on its own, is not
     // answered from a pair that shares its other words.
-    if (tokens.includes(OFF_TOPIC_TOKEN) || normaliser.aboutOtherMedicine(phrase))
+    if (tokens.includes(OFF_TOPIC_TOKEN))
       return { kind: 'none', alternatives: ranked.slice(0, MAX_SUGGESTIONS), tokens };
+    if (normaliser.aboutOtherMedicine(phrase))
+      return { kind: 'none', alternatives: ranked.slice(0, MAX_SUGGESTIONS), tokens, otherMedicine: true };
     const [first, second] = ranked;
     const alternatives = ranked.slice(1, 1 + MAX_SUGGESTIONS);
     // A curated phrasing asked word for word is answered with its pair, however close another pair
@@ -240,9 +291,22 @@ export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAUL
     const suggestions = ranked
       .filter((c) => c.score >= thresholds.suggest && c.coverage >= thresholds.suggestCoverage && c.topical)
       .slice(0, MAX_SUGGESTIONS);
-    if (suggestions.length > 0) return { kind: 'suggest', suggestions, tokens };
-    return { kind: 'none', alternatives: ranked.slice(0, MAX_SUGGESTIONS), tokens };
+    // The second signal: the best source sentence. Where it agrees with the first suggestion, or where no
+    // pair comes close and it clearly leads, that sentence answers.
+    const hit = sentences.find([...tokens, ...context], tokenWeight);
+    if (suggestions.length > 0) {
+      const agrees = hit && hit.pair === suggestions[0]!.pair && hit.coverage >= thresholds.sentenceAgrees;
+      return { kind: 'suggest', suggestions, tokens, sentence: agrees ? hit : undefined };
+    }
+    const alone =
+      hit && hit.coverage >= thresholds.sentenceAlone.coverage && hit.lead >= thresholds.sentenceAlone.lead;
+    return {
+      kind: 'none',
+      alternatives: ranked.slice(0, MAX_SUGGESTIONS),
+      tokens,
+      sentence: alone ? hit : undefined,
+    };
   };
 
-  return { match, analyse, thresholds };
+  return { match, analyse, knows: (text) => knownTokens(text).length > 0, thresholds };
 }

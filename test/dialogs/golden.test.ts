@@ -56,8 +56,9 @@ describe('dialogs: golden conversations (real knowledge base)', () => {
     const first = await h.say(texts.menuButtons[2]!.value);
     expect(textOf(first)).to.include(pairAnswer('risks.common-side-effects'));
     const replies = await h.say('which ones are serious?');
+    // "Which ones" picks among the last answer's neighbours: the part is read leaning towards its section.
     expect(h.matcherCalls[h.matcherCalls.length - 1]).to.deep.equal({
-      text: 'which ones are serious?',
+      text: 'which ones are serious',
       contextPairId: 'risks.common-side-effects',
     });
     expect(textOf(replies)).to.include(pairAnswer('risks.serious-side-effects'));
