@@ -222,6 +222,13 @@ describe('recogniser evaluation (the bot as a patient meets it: parts, follow-up
     expect(fresh.wrongRate).to.be.at.most(0.04);
   });
 
+  it('does not lose ground on the blind understanding set (floors from its one run, not tuned on)', () => {
+    const blind = run('understanding.json');
+    expect(blind.accuracy).to.be.at.least(0.72);
+    expect(blind.wrongRate).to.be.at.most(0.055);
+    expect(blind.correctFallback).to.be.at.least(0.75);
+  });
+
   it('keeps the blind understanding set blind, big enough and mixed as agreed', () => {
     const raw = JSON.parse(readFileSync(join(__dirname, 'eval', 'understanding.json'), 'utf8')) as {
       blind?: boolean;
