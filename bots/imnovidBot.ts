@@ -18,7 +18,7 @@ import { MainDialog, ROUTED_FLOW, routeMessage } from '../dialogs/mainDialog';
 import { sendReply, setMessageText, setRecognition, textOf, type BotServices } from '../dialogs/services';
 import { createRecogniser, type Recogniser } from '../dialogs/recogniser';
 import { helpReply, welcomeReply } from '../dialogs/replies';
-import { createSafetyGate } from '../safety/gate';
+import { createSafetyGate, stopsTheTurn } from '../safety/gate';
 import { isSharedConversation, texts } from '../render/renderer';
 
 export interface BotDeps {
@@ -126,13 +126,21 @@ export class ImnovidBot extends TeamsActivityHandler {
     });
     setRecognition(context, recognition);
     const hit = recognition.safety;
-    if (hit) {
-      this.deps.log.info('turn.safety', { kind: hit.kind, category: hit.category });
-      await sendReply(context, this.services, { intro: [hit.message], urgent: hit.kind === 'red-flag' });
-      // Urgent advice or a deferral ends any guided flow: the next message must not be read as an
-      // answer to a question the patient can no longer see.
+    if (hit && stopsTheTurn(hit)) {
+      this.deps.log.info('turn.safety', { level: hit.level, category: hit.category, language: hit.language });
+      await sendReply(context, this.services, {
+        intro: [hit.message],
+        urgent: hit.level === 'emergency' || hit.level === 'urgent',
+      });
+      // Urgent advice, a deferral or a language notice ends any guided flow: the next message must not be
+      // read as an answer to a question the patient can no longer see.
       await this.dialogState.delete(context);
       return;
+    }
+    if (hit?.level === 'defer') {
+      // "How many capsules should I take today?": the prescriber first; what the overview says may follow.
+      this.deps.log.info('turn.safety', { level: hit.level, category: hit.category, language: hit.language });
+      await sendReply(context, this.services, { intro: [hit.message] });
     }
 
     if (await this.routesWithoutDialogs(context)) {

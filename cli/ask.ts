@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const safety = events.find((e) => e.event === 'turn.safety');
   const routed = events.find((e) => e.event === 'turn.route');
   const route = safety
-    ? `safety:${String(safety.kind)}:${String(safety.category)}`
+    ? `safety:${String(safety.level)}:${String(safety.category)}`
     : String(routed?.route ?? 'none');
   // What the matcher makes of the question, whichever way the turn went.
   const result = bot.knowledge.matcher.match(question);

@@ -73,6 +73,9 @@ export async function routeMessage(
     return { dialogId: flowData[flow.id].dialogId, optionId: flow.optionId };
   }
   const outcome = faqReply(services.kb, parts, recognition.dropped);
+  // A symptom asked about as a possible side effect: the answer, and one line on the signs that need a call.
+  if (recognition.safety?.level === 'information')
+    outcome.reply = { ...outcome.reply, notes: [...(outcome.reply.notes ?? []), recognition.safety.message] };
   routed(`faq:${parts.map((p) => p.reason).join('+')}`, outcome.answered?.id);
   await sendReply(context, services, outcome.reply);
   if (outcome.answered) await services.lastPair.set(context, outcome.answered.id);

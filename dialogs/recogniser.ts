@@ -6,7 +6,7 @@ import type { KnowledgeBase, QAPair } from '../knowledge/types';
 import type { Matcher, MatchResult } from '../knowledge/match/matcher';
 import { MEDICINE_TOKEN, OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
 import { readMessage, type MessagePart } from '../knowledge/match/message';
-import type { SafetyGate, SafetyHit } from '../safety/gate';
+import { stopsTheTurn, type SafetyGate, type SafetyHit } from '../safety/gate';
 import { basicForm } from '../text/normal';
 import {
   asksToClarify,
@@ -57,7 +57,10 @@ export interface FlowChoice {
 }
 
 export interface Recognition {
-  /** A red flag or a request for a personal decision: nothing else is read. */
+  /**
+   * The safety gate's verdict. A red flag, a deferral or a language notice stops the turn (nothing else is
+   * read); `information` (a symptom asked about as a side effect) is read as usual and adds its line.
+   */
   safety?: SafetyHit;
   command?: Command;
   smallTalk?: SmallTalk;
@@ -193,7 +196,7 @@ export function createRecogniser({ kb, matcher, safety }: RecogniserParts): Reco
       dropped: 0,
     };
     recognition.safety = safety.check(text);
-    if (recognition.safety) return recognition;
+    if (recognition.safety && stopsTheTurn(recognition.safety)) return recognition;
     const basic = basicForm(text);
     recognition.command = recogniseCommand(text, basic);
     recognition.smallTalk = recogniseSmallTalk(text, basic);

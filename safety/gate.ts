@@ -1,33 +1,57 @@
-// The safety gate runs before any matching or dialog step: red flags get urgent advice, requests for a
-// personal treatment decision get a deferral. Patterns and wording are data (patterns.json); this
-// module only prepares the text the same way every time and finds the first hit.
+// The safety gate runs before any matching or dialog step. It recognises words that call for urgent
+// contact (it does not assess, triage or diagnose): an emergency gets the emergency number now, an urgent
+// sign gets "contact your doctor or treatment centre immediately", a decision about the patient's own
+// treatment is deferred to the prescriber, and a symptom asked about as information is answered as usual
+// with one line on the signs that need a call. Patterns and wording are data (patterns.json, and
+// languages/ for red flags in other languages); this module prepares the text the same way every time and
+// finds the first hit, most urgent first.
 import patterns from './patterns.json';
+import { languages, type LanguageData } from './languages';
+import { createLanguageGuess } from './language';
 import { basicForm } from '../text/normal';
 import { alternation } from '../text/regex';
 import { createCorrector, type Corrector } from '../text/corrector';
 
-export type SafetyKind = 'red-flag' | 'personal-advice';
+/**
+ * emergency / urgent: red flags (call the emergency number now; contact the doctor immediately). defer: a
+ * decision about the patient's own treatment. information: a symptom asked about as a possible side effect
+ * (the message is answered, with `message` added). notice: a message in another language with no red flag.
+ */
+export type SafetyLevel = 'emergency' | 'urgent' | 'defer' | 'information' | 'notice';
 
 export interface SafetyHit {
-  kind: SafetyKind;
+  level: SafetyLevel;
   /** Which rule fired (for logs and tests; never the user's text). */
   category: string;
-  /** The reply as written in patterns.json: render() fills in {emergency}, as in every other reply. */
+  /** The reply as written in the data file: render() fills in {emergency}, as in every other reply. */
   message: string;
+  /** The language of the wording (and of the patterns that fired): "en", "de", ... */
+  language: string;
+  /** A deferral after which the overview's answer may follow ("how many capsules should I take?"). */
+  thenAnswer?: boolean;
+}
+
+/** Red flags, notices and most deferrals stop the turn; information only adds a line to the answer. */
+export function stopsTheTurn(hit: SafetyHit): boolean {
+  return hit.level !== 'information' && hit.thenAnswer !== true;
 }
 
 export interface SafetyGate {
   check(text: string): SafetyHit | undefined;
+  /** Versions of the wording in use, by language (reported by /healthz). */
+  readonly versions: Record<string, string>;
 }
 
 interface Rule {
-  kind: SafetyKind;
+  level: 'emergency' | 'urgent' | 'defer';
   category: string;
+  language: string;
   /** All the rule's patterns as one alternation: one pass over the text instead of one per pattern. */
   re: RegExp;
   message: string;
   /** Symptom rules: a general question about the symptom as a side effect is not a red flag. */
   passesInformationQuestions: boolean;
+  thenAnswer?: boolean;
 }
 
 /**
@@ -39,6 +63,8 @@ const MAX_CORRECTED_WORDS = 300;
 const MIN_TYPO_LENGTH = 4;
 /** From this length a word may be two edits away from the word meant ("accidently"). */
 const TWO_EDIT_LENGTH = 8;
+
+const LEVEL_ORDER = { emergency: 0, urgent: 1, defer: 2 } as const;
 
 /**
  * Corrects a word to the safety vocabulary when it is a near miss with the same first letter.
@@ -55,32 +81,72 @@ export function createSafetyCorrector(vocabulary: string[], leaveAlone: string[]
   });
 }
 
+const compileAll = (list: string[]): RegExp => new RegExp(alternation(list));
+
+/** The rules of one other language: its patterns per category, its wording per category or level. */
+function languageRules(data: LanguageData): Rule[] {
+  const levelOf = new Map(patterns.categories.map((c) => [c.category, c]));
+  return Object.entries(data.patterns).flatMap(([category, list]) => {
+    const english = levelOf.get(category);
+    if (!english || english.level === 'defer' || list.length === 0) return [];
+    const level = english.level as 'emergency' | 'urgent';
+    const message = (data.messages[category] ?? data.messages[level])?.text;
+    if (!message) return [];
+    return [
+      {
+        level,
+        category,
+        language: data.language,
+        re: compileAll(list),
+        message,
+        passesInformationQuestions: false,
+      },
+    ];
+  });
+}
+
 export function createSafetyGate(): SafetyGate {
-  const compileAll = (list: string[]): RegExp => new RegExp(alternation(list));
-  const rules: Rule[] = [
-    ...patterns.redFlags.map((r) => ({
-      kind: 'red-flag' as const,
-      category: r.category,
-      re: compileAll(r.patterns),
-      message: r.message,
-      passesInformationQuestions: r.passesInformationQuestions,
-    })),
-    {
-      kind: 'personal-advice',
-      category: patterns.personalAdvice.category,
-      re: compileAll(patterns.personalAdvice.patterns),
-      message: patterns.personalAdvice.message,
-      passesInformationQuestions: false,
-    },
-  ];
+  const english: Rule[] = patterns.categories.map((c) => ({
+    level: c.level as Rule['level'],
+    category: c.category,
+    language: 'en',
+    re: compileAll(c.patterns),
+    message: c.message.text,
+    passesInformationQuestions: c.passesInformationQuestions,
+    thenAnswer: (c as { thenAnswer?: boolean }).thenAnswer,
+  }));
+  // Most urgent first, whatever the language: an emergency in German wins over a deferral in English.
+  const rules = [...english, ...languages.flatMap(languageRules)].sort(
+    (a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level],
+  );
   const infoQuestion = compileAll(patterns.informationQuestions.patterns);
+  const symptom = compileAll(patterns.information.symptoms);
   const happeningNow = compileAll(patterns.informationQuestions.unlessHappeningNow);
   const correct = createSafetyCorrector(patterns.vocabulary, patterns.leaveAlone);
+  const guessLanguage = createLanguageGuess(languages);
+  const notices = new Map(languages.map((l) => [l.language, l.notice.text]));
+
+  /** A message clearly in another language: the notice in that language when it is one of ours, else in English. */
+  const noticeFor = (text: string, basic: string): SafetyHit | undefined => {
+    const language = guessLanguage(text, basic);
+    if (!language) return undefined;
+    const notice = notices.get(language);
+    return {
+      level: 'notice',
+      category: 'other-language',
+      message: notice ?? patterns.notice.text,
+      language: notice ? language : 'en',
+    };
+  };
 
   return {
+    versions: Object.fromEntries([
+      ['en', patterns.version],
+      ...languages.map((l) => [l.language, l.version]),
+    ]),
     check(text: string): SafetyHit | undefined {
       const basic = basicForm(text);
-      if (basic === '') return undefined;
+      if (basic === '') return noticeFor(text, basic);
       const words = basic.split(' ');
       const corrected = [
         ...words.slice(0, MAX_CORRECTED_WORDS).map(correct),
@@ -90,15 +156,35 @@ export function createSafetyGate(): SafetyGate {
       const forms = corrected === basic ? [basic] : [corrected, basic];
       const matches = (re: RegExp): boolean => forms.some((f) => re.test(f));
       let isInfoQuestion: boolean | undefined;
+      let information: Rule | undefined;
       for (const rule of rules) {
-        if (!matches(rule.re)) continue;
+        // Typo correction is towards English words: other languages read the message as written.
+        if (rule.language === 'en' ? !matches(rule.re) : !rule.re.test(basic)) continue;
         if (rule.passesInformationQuestions) {
           isInfoQuestion ??= matches(infoQuestion) && !matches(happeningNow);
-          if (isInfoQuestion) continue;
+          if (isInfoQuestion) {
+            information ??= rule;
+            continue;
+          }
         }
-        return { kind: rule.kind, category: rule.category, message: rule.message };
+        return {
+          level: rule.level,
+          category: rule.category,
+          message: rule.message,
+          language: rule.language,
+          ...(rule.thenAnswer ? { thenAnswer: true } : {}),
+        };
       }
-      return undefined;
+      // A question about a symptom no rule names now ("is fever a side effect?") gets the same line.
+      isInfoQuestion ??= matches(infoQuestion) && !matches(happeningNow);
+      if (information ?? (isInfoQuestion && matches(symptom)))
+        return {
+          level: 'information',
+          category: information?.category ?? 'symptom',
+          message: patterns.information.message.text,
+          language: 'en',
+        };
+      return noticeFor(text, basic);
     },
   };
 }

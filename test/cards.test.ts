@@ -304,7 +304,7 @@ describe('cards: one renderer for every reply', () => {
     it('urgent red-flag advice: a prominent card with the safety message, and the same text', async () => {
       const said = 'I have chest pain and it is getting worse';
       const hit = createSafetyGate().check(said);
-      expect(hit?.kind).to.equal('red-flag');
+      expect(hit?.level).to.equal('emergency');
       const message = fillPlaceholders(
         hit!.message,
         templateValues({ kb, emergencyNumber: config.emergencyNumber }),

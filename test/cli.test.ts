@@ -62,7 +62,7 @@ describe('console tools', function () {
       pairId: unknown;
       reply: string;
     };
-    expect(urgent.route).to.equal('safety:red-flag:overdose');
+    expect(urgent.route).to.equal('safety:emergency:overdose');
     expect(urgent.pairId).to.equal(null);
     expect(urgent.reply).to.include('112');
   });

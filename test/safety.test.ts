@@ -7,16 +7,22 @@ import patterns from '../safety/patterns.json';
 import flows from '../dialogs/flows.json';
 import texts from '../render/texts.json';
 import { fillPlaceholders } from '../render/placeholders';
-import { createSafetyGate, createSafetyCorrector, type SafetyKind } from '../safety/gate';
+import { createSafetyGate, createSafetyCorrector, type SafetyLevel } from '../safety/gate';
 import { createHarness, knowledge, textOf, cardOf, type Harness } from './dialogs.harness';
 import { templateValues } from '../render/renderer';
 
 const gate = createSafetyGate();
 
-const templates = new Map<string, { kind: SafetyKind; message: string }>([
-  ...patterns.redFlags.map((r) => [r.category, { kind: 'red-flag' as const, message: r.message }] as const),
-  [patterns.personalAdvice.category, { kind: 'personal-advice', message: patterns.personalAdvice.message }],
-]);
+const templates = new Map<string, { level: SafetyLevel; message: string }>(
+  patterns.categories.map(
+    (c) => [c.category, { level: c.level as SafetyLevel, message: c.message.text }] as const,
+  ),
+);
+const thenAnswers = new Set(
+  patterns.categories.filter((c) => (c as { thenAnswer?: boolean }).thenAnswer).map((c) => c.category),
+);
+const isRedFlag = (category: string): boolean => templates.get(category)?.level !== 'defer';
+const deferral = patterns.categories.find((c) => c.category === 'personal-decision')!.message.text;
 
 const expectedReply = (category: string, emergency = '112'): string =>
   templates.get(category)!.message.replace(/\{emergency\}/g, emergency);
@@ -37,8 +43,8 @@ const kbPhrasings = knowledge.kb.pairs.flatMap((p) => [p.question, ...p.alternat
 const safetyMessages = [...templates.keys()].map((c) => expectedReply(c));
 
 describe('safety: examples', () => {
-  const redFlags = examples.caught.filter((e) => templates.get(e.category)?.kind === 'red-flag');
-  const personal = examples.caught.filter((e) => templates.get(e.category)?.kind === 'personal-advice');
+  const redFlags = examples.caught.filter((e) => templates.has(e.category) && isRedFlag(e.category));
+  const personal = examples.caught.filter((e) => templates.has(e.category) && !isRedFlag(e.category));
 
   it('has at least 45 red-flag and personal-advice phrasings and 45 ordinary questions', () => {
     expect(examples.caught.length).to.be.at.least(45);
@@ -65,13 +71,20 @@ describe('safety: caught by the gate, answered by the bot with the urgent or def
     it(`${category}: "${text}"`, async () => {
       const hit = gate.check(text);
       expect(hit?.category).to.equal(category);
-      expect(hit?.kind).to.equal(templates.get(category)!.kind);
+      expect(hit?.level).to.equal(templates.get(category)!.level);
 
       const calls = h.matcherCalls.length;
       const replies = await h.say(text);
-      expect(replies).to.have.length(1);
+      // The deferral comes first. After a dose decision, what the overview says may follow; after anything
+      // else nothing does, and the message never reaches the matcher.
       expect(replies[0]!.text).to.equal(expectedReply(category));
-      expect(h.matcherCalls.length, 'never reaches the matcher').to.equal(calls);
+      if (thenAnswers.has(category)) {
+        expect(replies.length).to.be.within(1, 2);
+        await h.say('cancel');
+      } else {
+        expect(replies).to.have.length(1);
+        expect(h.matcherCalls.length, 'never reaches the matcher').to.equal(calls);
+      }
     });
   }
 });
@@ -84,7 +97,9 @@ describe('safety: ordinary questions are not caught', () => {
 
   for (const text of examples.notCaught) {
     it(`"${text}"`, async () => {
-      expect(gate.check(text)).to.equal(undefined);
+      // A symptom asked about as information is answered (with a line on the signs that need a call).
+      const hit = gate.check(text);
+      expect(hit === undefined || hit.level === 'information', hit?.category).to.equal(true);
       const reply = textOf(await h.say(text));
       for (const message of safetyMessages) expect(reply).not.to.include(message);
     });
@@ -101,7 +116,10 @@ describe('safety: ordinary questions are not caught', () => {
 
   it('no question, alternate phrasing or keyword of the knowledge base is caught', () => {
     expect(kbPhrasings.length).to.be.at.least(knowledge.kb.pairs.length);
-    const caught = kbPhrasings.filter((p) => gate.check(p) !== undefined);
+    const caught = kbPhrasings.filter((p) => {
+      const hit = gate.check(p);
+      return hit !== undefined && hit.level !== 'information';
+    });
     expect(caught).to.deep.equal([]);
   });
 });
@@ -149,19 +167,25 @@ describe('safety: a symptom as a side effect is information, a symptom now is a 
   ];
   for (const [question, now, category] of pairs) {
     it(`"${question}" passes; "${now}" → ${category}`, () => {
-      expect(gate.check(question), question).to.equal(undefined);
+      expect(gate.check(question)?.level, question).to.equal('information');
       expect(gate.check(now)?.category, now).to.equal(category);
     });
   }
 
   it('only symptom rules let information questions through', () => {
-    const passing = patterns.redFlags.filter((r) => r.passesInformationQuestions).map((r) => r.category);
+    const passing = patterns.categories.filter((r) => r.passesInformationQuestions).map((r) => r.category);
     expect(passing).to.have.members([
       'chest-breathing',
       'allergic-reaction',
-      'collapse-bleeding',
+      'heavy-bleeding',
+      'fainting-collapse',
+      'confusion',
       'swollen-leg',
       'fever-infection',
+      'bruising-bleeds',
+      'black-stools',
+      'less-urine',
+      'numbness',
     ]);
     // Overdose, a child swallowing a capsule, self-harm and pregnancy are caught however they are asked.
     expect(gate.check('can it cause an overdose if i took too many capsules')?.category).to.equal('overdose');
@@ -189,7 +213,7 @@ describe('safety: how-to-take information questions are not personal decisions',
       const reply = textOf(await createHarness().say(text));
       const pair = knowledge.kb.pairs.find((p) => p.id === pairId);
       expect(reply).to.include(pair ? pair.answer.join(' ') : fallback);
-      expect(reply).not.to.include(patterns.personalAdvice.message);
+      expect(reply).not.to.include(deferral);
     });
   }
 
@@ -209,7 +233,7 @@ describe('safety: how-to-take information questions are not personal decisions',
 describe('safety: replies', () => {
   it('fills in the configured emergency number in every urgent reply', async () => {
     const h = createHarness('test', { EMERGENCY_NUMBER: '999' });
-    for (const flag of patterns.redFlags) {
+    for (const flag of patterns.categories.filter((c) => c.level !== 'defer')) {
       const example = examples.caught.find((e) => e.category === flag.category)!;
       const reply = textOf(await h.say(example.text));
       expect(reply, flag.category).to.equal(expectedReply(flag.category, '999'));
@@ -226,7 +250,7 @@ describe('safety: replies', () => {
   });
 
   it('a deferral never answers yes or no', () => {
-    for (const e of examples.caught.filter((c) => templates.get(c.category)!.kind === 'personal-advice')) {
+    for (const e of examples.caught.filter((c) => !isRedFlag(c.category))) {
       const message = gate.check(e.text)!.message;
       expect(message).not.to.match(/^(yes|no)\b/i);
       expect(message).to.match(/doctor/);
@@ -338,7 +362,7 @@ describe('safety: misses found by the QA review', () => {
       "i cut myself shaving and it won't stop bleeding",
       'i accidentally cut myself and it keeps bleeding',
     ]) {
-      expect(gate.check(text)?.category, text).to.equal('collapse-bleeding');
+      expect(gate.check(text)?.category, text).to.equal('heavy-bleeding');
     }
     for (const text of [
       'i cut myself',
@@ -351,10 +375,11 @@ describe('safety: misses found by the QA review', () => {
     }
   });
 
-  it('bleeding that is not heavy still gets a reply that covers it', () => {
+  it('bleeding that is not heavy gets the urgent (not the emergency) reply that covers it', () => {
     for (const text of ['bruising everywhere', "i've been bleeding from my gums a lot", 'blood in my pee']) {
       const hit = gate.check(text);
-      expect(hit?.category, text).to.equal('collapse-bleeding');
+      expect(hit?.category, text).to.equal('bruising-bleeds');
+      expect(hit?.level, text).to.equal('urgent');
       expect(hit?.message, text).to.match(/bruising/);
       expect(hit?.message, text).to.match(/doctor/);
     }

@@ -72,12 +72,9 @@ export interface FixedRecogniser extends Recogniser {
 
 /** The safety hit of a category, with the reply as patterns.json writes it. */
 export function safetyHit(category: string): SafetyHit {
-  const redFlag = patterns.redFlags.find((r) => r.category === category);
-  if (redFlag) return { kind: 'red-flag', category, message: redFlag.message };
-  if (patterns.personalAdvice.category === category) {
-    return { kind: 'personal-advice', category, message: patterns.personalAdvice.message };
-  }
-  throw new Error(`fixed recogniser: no safety category ${category}`);
+  const rule = patterns.categories.find((r) => r.category === category);
+  if (!rule) throw new Error(`fixed recogniser: no safety category ${category}`);
+  return { level: rule.level as SafetyHit['level'], category, message: rule.message.text, language: 'en' };
 }
 
 export function createFixedRecogniser(kb: KnowledgeBase, table: Record<string, Reading>): FixedRecogniser {

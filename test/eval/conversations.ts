@@ -8,6 +8,7 @@ import type { KnowledgeBase } from '../../knowledge/types';
 import type { Recogniser, Recognition, PartResult } from '../../dialogs/recogniser';
 import { faqReply } from '../../dialogs/faq';
 import { flowData, type FlowId } from '../../dialogs/intents';
+import { stopsTheTurn } from '../../safety/gate';
 import { EVAL_DIR, NONE, type Outcome, type Report } from './metrics';
 
 export const SMALL_TALK = 'smalltalk';
@@ -73,7 +74,8 @@ function predictPart(part: PartResult): PartPrediction {
 
 function predict(recognition: Recognition): PartPrediction[] {
   if (recognition.smallTalk) return [{ kind: 'answer', ids: [SMALL_TALK] }];
-  if (recognition.safety || recognition.command || recognition.parts.length === 0) return [{ kind: 'none' }];
+  const stopped = recognition.safety !== undefined && stopsTheTurn(recognition.safety);
+  if (stopped || recognition.command || recognition.parts.length === 0) return [{ kind: 'none' }];
   return recognition.parts.map(predictPart);
 }
 
@@ -91,7 +93,7 @@ export function recogniserPredictor(recogniser: Recogniser, kb: KnowledgeBase): 
       if (flow) {
         const option = flowData[flow.id].options.find((o) => o.id === flow.optionId);
         if (option?.blocks[0]) contextPairId = option.blocks[0].pair;
-      } else if (!last.safety && !last.command && !last.smallTalk) {
+      } else if (!(last.safety && stopsTheTurn(last.safety)) && !last.command && !last.smallTalk) {
         const answered = faqReply(kb, last.parts, last.dropped).answered;
         if (answered) contextPairId = answered.id;
       }
