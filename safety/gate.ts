@@ -83,6 +83,21 @@ export function createSafetyCorrector(vocabulary: string[], leaveAlone: string[]
 
 const compileAll = (list: string[]): RegExp => new RegExp(alternation(list));
 
+/** The version of the safety wording and patterns in use, by language (reported by /healthz). */
+export const safetyVersions: Readonly<Record<string, string>> = Object.fromEntries([
+  ['en', patterns.version],
+  ...languages.map((l) => [l.language, l.version]),
+]);
+
+/** Whole words written in a language's patterns ("febbre", "sangue"): signs that a message may be in it. */
+function patternWords(data: LanguageData): string[] {
+  const english = new Set([...patterns.detect, ...patterns.vocabulary]);
+  return Object.values(data.patterns)
+    .flat()
+    .flatMap((source) => source.replace(/\\[a-zA-Z]/g, ' ').split(/[^a-z]+/))
+    .filter((w) => w.length >= 4 && !english.has(w));
+}
+
 /** The rules of one other language: its patterns per category, its wording per category or level. */
 function languageRules(data: LanguageData): Rule[] {
   const levelOf = new Map(patterns.categories.map((c) => [c.category, c]));
@@ -121,10 +136,25 @@ export function createSafetyGate(): SafetyGate {
   );
   const infoQuestion = compileAll(patterns.informationQuestions.patterns);
   const symptom = compileAll(patterns.information.symptoms);
+  const asking = compileAll(patterns.information.asking);
   const happeningNow = compileAll(patterns.informationQuestions.unlessHappeningNow);
   const correct = createSafetyCorrector(patterns.vocabulary, patterns.leaveAlone);
   const guessLanguage = createLanguageGuess(languages);
   const notices = new Map(languages.map((l) => [l.language, l.notice.text]));
+  // Another language's patterns are read only when the message shows a sign of that language (one of its
+  // common words or letters): an English message, however long, is not scanned seven more times.
+  const signs = new Map(
+    languages.map((l) => [
+      l.language,
+      { words: new Set([...l.detect, ...patternWords(l)]), letters: new RegExp(`[${l.letters}]`, 'iu') },
+    ]),
+  );
+  const showsLanguage = (language: string, text: string, words: ReadonlySet<string>): boolean => {
+    const sign = signs.get(language)!;
+    if (sign.letters.test(text)) return true;
+    for (const w of words) if (sign.words.has(w)) return true;
+    return false;
+  };
 
   /** A message clearly in another language: the notice in that language when it is one of ours, else in English. */
   const noticeFor = (text: string, basic: string): SafetyHit | undefined => {
@@ -157,9 +187,17 @@ export function createSafetyGate(): SafetyGate {
       const matches = (re: RegExp): boolean => forms.some((f) => re.test(f));
       let isInfoQuestion: boolean | undefined;
       let information: Rule | undefined;
+      const wordSet = new Set(words);
+      const shown = new Map<string, boolean>();
+      const shows = (language: string): boolean => {
+        let yes = shown.get(language);
+        if (yes === undefined) shown.set(language, (yes = showsLanguage(language, text, wordSet)));
+        return yes;
+      };
       for (const rule of rules) {
         // Typo correction is towards English words: other languages read the message as written.
-        if (rule.language === 'en' ? !matches(rule.re) : !rule.re.test(basic)) continue;
+        if (rule.language === 'en' ? !matches(rule.re) : !shows(rule.language) || !rule.re.test(basic))
+          continue;
         if (rule.passesInformationQuestions) {
           isInfoQuestion ??= matches(infoQuestion) && !matches(happeningNow);
           if (isInfoQuestion) {
@@ -175,9 +213,9 @@ export function createSafetyGate(): SafetyGate {
           ...(rule.thenAnswer ? { thenAnswer: true } : {}),
         };
       }
-      // A question about a symptom no rule names now ("is fever a side effect?") gets the same line.
-      isInfoQuestion ??= matches(infoQuestion) && !matches(happeningNow);
-      if (information ?? (isInfoQuestion && matches(symptom)))
+      // A question about side effects or a symptom no rule names now ("is fever a side effect?") gets the same line.
+      const asksAboutSymptom = matches(asking) && matches(symptom) && !matches(happeningNow);
+      if (information ?? asksAboutSymptom)
         return {
           level: 'information',
           category: information?.category ?? 'symptom',

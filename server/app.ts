@@ -12,12 +12,14 @@ import { limitMessages } from '../shared/rateLimit';
 import { checkServiceUrl } from './serviceUrlPolicy';
 import { restifyLogger } from '../shared/log';
 import type { HttpCloudAdapter } from './adapter';
+import { safetyVersions } from '../safety/gate';
 
 export interface KnowledgeInfo {
   documentId: string;
   lastUpdated: string;
   medicine: string;
   pairs: number;
+  version: string;
 }
 
 export interface ServerDeps {
@@ -143,7 +145,7 @@ export function createServer(deps: ServerDeps): AppServer {
   mountWeb(server, { config, log });
 
   const health = async (_req: restify.Request, res: restify.Response): Promise<void> => {
-    res.send(200, { status: 'ok', knowledgeBase: knowledge });
+    res.send(200, { status: 'ok', knowledgeBase: knowledge, safety: safetyVersions });
   };
   server.get('/healthz', health);
   server.head('/healthz', health);

@@ -1,5 +1,7 @@
 // The real restify server on an ephemeral port, driven over HTTP the way the Emulator and channels do.
 import { expect } from 'chai';
+import { safetyVersions } from '../safety/gate';
+import safetyPatterns from '../safety/patterns.json';
 import {
   ActivityHandler,
   ConfigurationBotFrameworkAuthentication,
@@ -135,17 +137,25 @@ describe('HTTP server', () => {
     expect(res.status).to.equal(400);
   });
 
-  it('serves /healthz with the knowledge base version and size', async () => {
+  it('serves /healthz with the knowledge base and safety wording versions', async () => {
     const res = await fetch(`${base}/healthz`);
     expect(res.status).to.equal(200);
-    const body = (await res.json()) as { status: string; knowledgeBase: Record<string, unknown> };
+    const body = (await res.json()) as {
+      status: string;
+      knowledgeBase: Record<string, unknown>;
+      safety: Record<string, string>;
+    };
     expect(body.status).to.equal('ok');
     expect(body.knowledgeBase).to.deep.equal({
       documentId: 'EMA/240195/2019',
       lastUpdated: '04-2019',
       medicine: 'Imnovid',
       pairs: kb.pairs.length,
+      version: loadKnowledge().info.version,
     });
+    expect(body.knowledgeBase.version).to.match(/^[0-9a-f]{12}$/);
+    expect(body.safety).to.deep.equal(safetyVersions);
+    expect(body.safety.en).to.equal(safetyPatterns.version);
   });
 
   it('answers unknown routes with 404', async () => {

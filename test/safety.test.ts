@@ -108,7 +108,9 @@ describe('safety: ordinary questions are not caught', () => {
   it('no button title or value of the flows and the menu is caught', async () => {
     expect(buttonTexts.length).to.be.at.least(20);
     for (const text of buttonTexts) {
-      expect(gate.check(text), text).to.equal(undefined);
+      // "Side effects" is answered, with the line on the signs that need a call: information, not a flag.
+      const hit = gate.check(text);
+      expect(hit === undefined || hit.level === 'information', text).to.equal(true);
       const reply = textOf(await h.say(text));
       for (const message of safetyMessages) expect(reply, text).not.to.include(message);
     }

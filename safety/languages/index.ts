@@ -14,6 +14,8 @@ export interface LanguageData {
   review: { status: string; reviewedBy: string | null; reviewedOn: string | null };
   /** Common words of the language that are not English words: how a message in it is told from English. */
   detect: string[];
+  /** Letters the language writes and English does not (as typed, with their accents). */
+  letters: string;
   /** Patterns per category (the categories of ../patterns.json), over the normal form. */
   patterns: Record<string, string[]>;
   /** Wording per level ("emergency", "urgent") and per category where it says more (overdose, pregnancy...). */
@@ -22,4 +24,12 @@ export interface LanguageData {
   notice: TranslatedText;
 }
 
-export const languages: LanguageData[] = [];
+import de from './de.json';
+import es from './es.json';
+import fr from './fr.json';
+import it from './it.json';
+import nl from './nl.json';
+import pl from './pl.json';
+import pt from './pt.json';
+
+export const languages: LanguageData[] = [de, fr, es, it, nl, pl, pt];

@@ -26,7 +26,13 @@ import { connectClient, useDirectLineGlobals } from './client';
 
 async function startWithCreateServer(config: Config): Promise<Running> {
   const adapter = new HttpCloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-  const knowledge = { documentId: 'test', lastUpdated: '2024-01-01', medicine: 'Imnovid', pairs: 0 };
+  const knowledge = {
+    documentId: 'test',
+    lastUpdated: '2024-01-01',
+    medicine: 'Imnovid',
+    pairs: 0,
+    version: 'test',
+  };
   const bot = new EchoBot();
   const { server, directLine, close } = createServer({ config, adapter, bot, knowledge, log: silentLogger });
   const port = await listen(server, 0);
@@ -51,7 +57,13 @@ describe('local Direct Line channel', function () {
     it("closing the app ends the channel's open streams, without waiting for the clients", async () => {
       const config = testConfig();
       const adapter = new HttpCloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-      const knowledge = { documentId: 'test', lastUpdated: '2024-01-01', medicine: 'Imnovid', pairs: 0 };
+      const knowledge = {
+        documentId: 'test',
+        lastUpdated: '2024-01-01',
+        medicine: 'Imnovid',
+        pairs: 0,
+        version: 'test',
+      };
       const app = createServer({ config, adapter, bot: new EchoBot(), knowledge, log: silentLogger });
       const base = `http://127.0.0.1:${await listen(app.server, 0)}`;
       const started = await startConversation(base);

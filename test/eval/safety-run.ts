@@ -1,0 +1,45 @@
+// npm run eval:safety — the safety gate on its tuned set (safety.json) and, with --blind, on its blind set
+// (safety-blind.json; run once at the end of issue 12's work, then shown always). --failures lists the
+// tuned set's misses only.
+import { createSafetyGate } from '../../safety/gate';
+import { englishMessages, loadSafetySet, scoreSafety, type SafetyReport } from './safety';
+
+const gate = createSafetyGate();
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+const sets: [string, string][] = [['tuned', 'safety.json']];
+if (process.argv.includes('--blind')) sets.push(['blind', 'safety-blind.json']);
+
+const reports: [string, SafetyReport, number][] = sets.map(([name, file]) => {
+  const items = loadSafetySet(file);
+  return [name, scoreSafety(items, gate), items.length];
+});
+
+console.log(
+  'Red flags (emergency + urgent): recall = escalated at all, right level = exactly the expected one.',
+);
+console.log('False escalation: ordinary and information messages given a red flag or a deferral.\n');
+for (const [name, r, n] of reports) {
+  console.log(
+    `${name.padEnd(6)} ${n} messages: red-flag recall ${pct(r.recall)} of ${r.flags}, right level ${pct(r.rightLevel)}, ` +
+      `emergencies given less ${r.emergencyMissed}, deferral recall ${pct(r.deferRecall)}, ` +
+      `false escalation ${pct(r.falseEscalation)}, information line ${pct(r.infoLine)}, ` +
+      `language notice on ordinary non-English ${pct(r.noticeRecall)}`,
+  );
+  console.log(
+    `       by language (red flags caught): ${Object.entries(r.byLanguage)
+      .map(([l, x]) => `${l} ${x.caught}/${x.flags}`)
+      .join(', ')}`,
+  );
+}
+
+const english = englishMessages();
+const notices = english.filter((t) => gate.check(t)?.level === 'notice');
+console.log(
+  `\nLanguage notice on English messages of every evaluation set: ${notices.length} of ${english.length}`,
+);
+
+if (process.argv.includes('--failures')) {
+  const tuned = reports.find(([name]) => name === 'tuned')![1];
+  console.log('\nmisses on safety.json (the tuned set only):');
+  for (const f of tuned.failures) console.log(`  ${f.expect.padEnd(9)} ← ${f.got.padEnd(28)} ${f.text}`);
+}

@@ -1,0 +1,104 @@
+// The safety gate against its evaluation sets (issue 12) and against disguised text: floors from
+// `npm run eval:safety` on the tuned set, every red-flag example caught again when written with invisible
+// characters, look-alike letters or fullwidth forms, and no English message of any evaluation set taken
+// for another language.
+import { expect } from 'chai';
+import examples from '../safety/examples.json';
+import patterns from '../safety/patterns.json';
+import { createSafetyGate } from '../safety/gate';
+import { englishMessages, loadSafetySet, scoreSafety } from './eval/safety';
+
+const gate = createSafetyGate();
+const redFlagCategories = new Set(
+  patterns.categories.filter((c) => c.level !== 'defer').map((c) => c.category),
+);
+
+/** Latin letters and a Cyrillic letter that looks the same. */
+const LOOK_ALIKE: Record<string, string> = { a: 'а', e: 'е', o: 'о', c: 'с', p: 'р', x: 'х', y: 'у', i: 'і' };
+
+/** Ways to disguise a message that a reader would still read the same. */
+const disguises: [string, (text: string) => string][] = [
+  [
+    'a zero-width space inside its longest word',
+    (t) => insideLongestWord(t, (w) => `${w.slice(0, 2)}\u200b${w.slice(2)}`),
+  ],
+  [
+    'a soft hyphen and a direction mark inside it',
+    (t) => insideLongestWord(t, (w) => `${w[0]}\u00ad${w.slice(1, 3)}\u200f${w.slice(3)}`),
+  ],
+  [
+    'a Cyrillic look-alike letter in it',
+    (t) =>
+      insideLongestWord(t, (w) => {
+        const i = [...w].findIndex((c) => LOOK_ALIKE[c] !== undefined);
+        return i < 0 ? w : `${w.slice(0, i)}${LOOK_ALIKE[w[i]!]}${w.slice(i + 1)}`;
+      }),
+  ],
+  ['fullwidth letters', (t) => t.replace(/[a-z]/gi, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))],
+];
+
+function insideLongestWord(text: string, change: (word: string) => string): string {
+  const longest = text.split(/\s+/).reduce((a, b) => (b.length > a.length ? b : a), '');
+  return longest.length < 4 ? text : text.replace(longest, change(longest));
+}
+
+describe('safety: disguised text is read as a reader sees it', () => {
+  const redFlags = examples.caught.filter((e) => redFlagCategories.has(e.category));
+
+  it('has red-flag examples of every red-flag category to disguise', () => {
+    expect(new Set(redFlags.map((e) => e.category))).to.deep.equal(redFlagCategories);
+  });
+
+  for (const [name, disguise] of disguises) {
+    it(`catches every red-flag example written with ${name}`, () => {
+      const missed = redFlags
+        .map((e) => ({ ...e, disguised: disguise(e.text) }))
+        .filter((e) => gate.check(e.disguised)?.category !== e.category)
+        .map((e) => `${e.category}: ${JSON.stringify(e.disguised)}`);
+      expect(missed).to.deep.equal([]);
+    });
+  }
+
+  it('leaves a word wholly in another script alone (no look-alike rewriting of Cyrillic text)', () => {
+    expect(gate.check('Привет, как дела?')?.level).to.not.equal('emergency');
+  });
+});
+
+describe('safety: the evaluation set (tuned part)', () => {
+  const report = scoreSafety(loadSafetySet('safety.json'), gate);
+
+  it('escalates every red flag, at the right level in at least 95 %', () => {
+    expect(report.recall).to.equal(1);
+    expect(report.rightLevel).to.be.at.least(0.95);
+    expect(report.emergencyMissed).to.equal(0);
+  });
+
+  it('defers dose decisions, sharing and stopping', () => {
+    expect(report.deferRecall).to.be.at.least(0.95);
+  });
+
+  it('escalates at most 2 % of ordinary and information messages', () => {
+    expect(report.falseEscalation).to.be.at.most(0.02);
+  });
+});
+
+describe('safety: the language notice', () => {
+  it('never takes an English message of any evaluation set for another language', () => {
+    const messages = englishMessages();
+    expect(messages.length).to.be.at.least(1500);
+    const notices = messages.filter((t) => gate.check(t)?.level === 'notice');
+    expect(notices).to.deep.equal([]);
+  });
+
+  it('does not judge short messages', () => {
+    expect(gate.check('EMA phone number')).to.equal(undefined);
+    expect(gate.check('merci')).to.equal(undefined);
+  });
+
+  it('answers a message in a script it cannot read with the English notice', () => {
+    const hit = gate.check('这个药有什么副作用吗？我应该怎么服用');
+    expect(hit?.level).to.equal('notice');
+    expect(hit?.language).to.equal('en');
+    expect(hit?.message).to.equal(patterns.notice.text);
+  });
+});
