@@ -6,7 +6,9 @@ import { expect } from 'chai';
 import examples from '../safety/examples.json';
 import patterns from '../safety/patterns.json';
 import { createSafetyGate } from '../safety/gate';
+import { languages } from '../safety/languages';
 import { englishMessages, loadSafetySet, scoreSafety } from './eval/safety';
+import { createHarness, knowledge, textOf } from './dialogs.harness';
 
 const gate = createSafetyGate();
 const redFlagCategories = new Set(
@@ -100,5 +102,38 @@ describe('safety: the language notice', () => {
     expect(hit?.level).to.equal('notice');
     expect(hit?.language).to.equal('en');
     expect(hit?.message).to.equal(patterns.notice.text);
+  });
+});
+
+describe('safety: what the patient reads, through the real bot', () => {
+  const fill = (text: string): string => text.replace(/\{emergency\}/g, '112');
+  const german = languages.find((l) => l.language === 'de')!;
+  const french = languages.find((l) => l.language === 'fr')!;
+
+  it('answers a German emergency in German, with the configured emergency number', async () => {
+    const replies = await createHarness().say('Ich habe starke Schmerzen in der Brust und bekomme kaum Luft');
+    expect(textOf(replies)).to.equal(fill(german.messages.emergency!.text));
+  });
+
+  it('answers a French question the overview could answer with the French notice, not an English fallback', async () => {
+    const h = createHarness();
+    const replies = await h.say('Bonjour, est-ce que vous pouvez me dire à quoi sert ce médicament ?');
+    expect(textOf(replies)).to.equal(fill(french.notice.text));
+    expect(h.matcherCalls).to.deep.equal([]);
+  });
+
+  it('answers a side effect asked about as information, then the line on the signs that need a call', async () => {
+    const replies = await createHarness().say('is tiredness a side effect?');
+    const shown = textOf(replies);
+    const answer = knowledge.kb.pairs.find((p) => p.id === 'risks.common-side-effects')!.answer.join(' ');
+    expect(shown).to.include(answer);
+    expect(shown.indexOf(fill(patterns.information.message.text))).to.be.greaterThan(shown.indexOf(answer));
+  });
+
+  it('puts the deferral first when the patient asks what to take, then what the overview says', async () => {
+    const replies = await createHarness().say('my doctor is away, how many capsules should I take today');
+    const deferral = patterns.categories.find((c) => c.category === 'dose-decision')!.message.text;
+    expect(replies[0]!.text).to.equal(deferral);
+    expect(textOf(replies.slice(1))).not.to.include(deferral);
   });
 });
