@@ -84,6 +84,20 @@ describe('safety: the evaluation set (tuned part)', () => {
   });
 });
 
+describe('safety: the blind set (floors from its one run on 2026-11-28, never tuned on)', () => {
+  const report = scoreSafety(loadSafetySet('safety-blind.json'), gate);
+
+  it('does not lose ground: red-flag recall, right level and deferrals at least as measured', () => {
+    expect(report.recall).to.be.at.least(0.75);
+    expect(report.rightLevel).to.be.at.least(0.74);
+    expect(report.deferRecall).to.be.at.least(0.59);
+  });
+
+  it('escalates at most 2 % of its ordinary and information messages', () => {
+    expect(report.falseEscalation).to.be.at.most(0.02);
+  });
+});
+
 describe('safety: the language notice', () => {
   it('never takes an English message of any evaluation set for another language', () => {
     const messages = englishMessages();

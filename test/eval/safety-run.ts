@@ -1,13 +1,15 @@
-// npm run eval:safety — the safety gate on its tuned set (safety.json) and, with --blind, on its blind set
-// (safety-blind.json; run once at the end of issue 12's work, then shown always). --failures lists the
-// tuned set's misses only.
+// npm run eval:safety — the safety gate on its tuned set (safety.json) and its blind set (safety-blind.json:
+// written apart and run once at the end of issue 12's first pass on 2026-11-28, shown since; its misses are
+// never listed). --failures lists the tuned set's misses only.
 import { createSafetyGate } from '../../safety/gate';
 import { englishMessages, loadSafetySet, scoreSafety, type SafetyReport } from './safety';
 
 const gate = createSafetyGate();
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
-const sets: [string, string][] = [['tuned', 'safety.json']];
-if (process.argv.includes('--blind')) sets.push(['blind', 'safety-blind.json']);
+const sets: [string, string][] = [
+  ['tuned', 'safety.json'],
+  ['blind', 'safety-blind.json'],
+];
 
 const reports: [string, SafetyReport, number][] = sets.map(([name, file]) => {
   const items = loadSafetySet(file);
