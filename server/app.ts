@@ -69,7 +69,7 @@ const METRICS_PATH = '/metrics';
 
 /** Whether a request path reaches the /metrics route, however written (the router decodes and trims). */
 function isMetricsPath(raw: string): boolean {
-  if (!raw.includes('%') && !raw.toLowerCase().includes(METRICS_PATH)) return false;
+  if (!raw.includes('%') && !/metrics/i.test(raw)) return false;
   let path = raw;
   try {
     path = decodeURIComponent(raw);
