@@ -80,6 +80,13 @@ export interface Config {
     memoryIdleMinutes: number;
     memoryMaxConversations: number;
   };
+  /**
+   * GET /metrics: open to loopback clients; anyone else needs `Authorization: Bearer <token>` with this
+   * token (empty: nobody else).
+   */
+  metrics: {
+    token: string;
+  };
   teams: {
     appId: string;
     developerName: string;
@@ -117,6 +124,15 @@ function containerFrom(env: Env): string {
     );
   }
   return name;
+}
+
+/** A short token could be guessed: refuse it at startup. The message never quotes it. */
+function metricsTokenFrom(env: Env): string {
+  const token = env.METRICS_TOKEN?.trim() ?? '';
+  if (token !== '' && (token.length < 16 || /\s/.test(token))) {
+    throw new Error('METRICS_TOKEN must be at least 16 characters with no spaces (or empty)');
+  }
+  return token;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -167,6 +183,9 @@ export function loadConfig(env: Env = process.env): Config {
       container: containerFrom(env),
       memoryIdleMinutes: intFrom(env, 'STATE_IDLE_MINUTES', 60),
       memoryMaxConversations: intFrom(env, 'STATE_MAX_CONVERSATIONS', 20_000),
+    },
+    metrics: {
+      token: metricsTokenFrom(env),
     },
     teams: {
       appId: env.TEAMS_APP_ID ?? '',

@@ -8,7 +8,8 @@ import { loadConfig, type Config } from './config';
 import { ImnovidBot } from './bots/imnovidBot';
 import { createServer, listen } from './server/app';
 import { createLogger, type Logger } from './shared/log';
-import { createStorage } from './server/storage';
+import { BoundedMemoryStorage, createStorage } from './server/storage';
+import { Metrics, withMetrics } from './server/metrics';
 import { installErrorHandler } from './bots/errorHandler';
 import { loadKnowledge } from './knowledge/load';
 import { tuneHeap } from './server/heap';
@@ -22,17 +23,25 @@ export interface App {
   bot: ImnovidBot;
   storage: Storage;
   log: Logger;
+  /** The server's Prometheus metrics (GET /metrics). */
+  metrics: Metrics;
   /** Stops everything createApp started: the channel's streams and timers, then the server. */
   close(): Promise<void>;
 }
 
-export function createApp(config: Config = loadConfig(), log: Logger = createLogger(config.logLevel)): App {
+export function createApp(
+  config: Config = loadConfig(),
+  log: Logger = createLogger(config.logLevel),
+  metrics: Metrics = new Metrics(),
+): App {
   const knowledge = loadKnowledge();
   // Build the auth options explicitly: passing all of process.env would leak unrelated settings into the SDK.
   const auth = new ConfigurationBotFrameworkAuthentication({ ...config.auth });
   const adapter = new HttpCloudAdapter(auth, config.http.replyTimeoutMs);
   const storage = createStorage(config.storage, log);
-  const bot = new ImnovidBot({ config, knowledge, storage, log });
+  if (storage instanceof BoundedMemoryStorage) metrics.watchState(() => storage.size);
+  // The bot's turn events (turn.route, turn.safety) are counted on their way to the log.
+  const bot = new ImnovidBot({ config, knowledge, storage, log: withMetrics(log, metrics) });
   installErrorHandler(adapter, [bot.privateState], log);
   const { server, directLine, close } = createServer({
     config,
@@ -40,8 +49,9 @@ export function createApp(config: Config = loadConfig(), log: Logger = createLog
     bot,
     knowledge: knowledge.info,
     log,
+    metrics,
   });
-  return { config, server, directLine, adapter, bot, storage, log, close };
+  return { config, server, directLine, adapter, bot, storage, log, metrics, close };
 }
 
 if (require.main === module) {

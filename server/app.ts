@@ -12,6 +12,7 @@ import { limitMessages } from '../shared/rateLimit';
 import { checkServiceUrl } from './serviceUrlPolicy';
 import { restifyLogger } from '../shared/log';
 import type { HttpCloudAdapter } from './adapter';
+import { mayReadMetrics, type Metrics } from './metrics';
 import { safetyVersions } from '../safety/gate';
 
 export interface KnowledgeInfo {
@@ -28,6 +29,8 @@ export interface ServerDeps {
   bot: ActivityHandler;
   knowledge: KnowledgeInfo;
   log: Logger;
+  /** When given: turns are timed into it and GET /metrics serves it. */
+  metrics?: Metrics;
 }
 
 export interface AppServer {
@@ -62,6 +65,20 @@ function asActivity(body: Record<string, unknown>): Activity {
   return body as unknown as Activity;
 }
 
+const METRICS_PATH = '/metrics';
+
+/** Whether a request path reaches the /metrics route, however written (the router decodes and trims). */
+function isMetricsPath(raw: string): boolean {
+  if (!raw.includes('%') && !/metrics/i.test(raw)) return false;
+  let path = raw;
+  try {
+    path = decodeURIComponent(raw);
+  } catch {
+    // Not decodable: the router cannot match it to /metrics either.
+  }
+  return path.toLowerCase().replace(/^\/+|\/+$/g, '') === METRICS_PATH.slice(1);
+}
+
 /** What /api/messages answers for one activity: a status and, for invoke or expectReplies, a body. */
 export interface TurnResult {
   status: number;
@@ -74,9 +91,9 @@ export interface TurnResult {
  * Authorization header, so the channel's users get exactly the checks of any other channel.
  */
 export function activityTurns(
-  deps: Pick<ServerDeps, 'config' | 'adapter' | 'bot' | 'log'>,
+  deps: Pick<ServerDeps, 'config' | 'adapter' | 'bot' | 'log' | 'metrics'>,
 ): (body: unknown, authHeader: string) => Promise<TurnResult> {
-  const { config, adapter, bot, log } = deps;
+  const { config, adapter, bot, log, metrics } = deps;
   return async (body, authHeader) => {
     const problem = activityProblem(body);
     if (problem) return { status: 400, body: { error: 'BadRequest', message: problem } };
@@ -95,6 +112,7 @@ export function activityTurns(
       log.info('http.unauthorized', { name: (err as Error).name });
       return { status: 401, body: { error: 'Unauthorized', message: 'The request is not authenticated.' } };
     }
+    const started = metrics ? performance.now() : 0;
     try {
       const invokeResponse = await adapter.runTurn(authenticated, activity, (context) => bot.run(context));
       return { status: invokeResponse?.status ?? 200, body: invokeResponse?.body };
@@ -105,12 +123,41 @@ export function activityTurns(
         status: 500,
         body: { error: 'InternalError', message: 'The bot could not handle this activity.' },
       };
+    } finally {
+      metrics?.observeTurn(activity.channelId, (performance.now() - started) / 1000);
     }
   };
 }
 
+/**
+ * GET and HEAD /metrics: the Prometheus text format for loopback clients and holders of METRICS_TOKEN.
+ * Anyone else, and any other method, gets exactly what a route that does not exist answers, decided
+ * before routing and body parsing, so neither a 405 nor a body error reveals the endpoint.
+ */
+function mountMetrics(server: restify.Server, config: Config, metrics: Metrics): void {
+  const access = { token: config.metrics.token, trustedProxies: config.http.trustedProxies };
+  const allowed = (req: restify.Request): boolean =>
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    mayReadMetrics({ remoteAddress: req.socket?.remoteAddress, headers: req.headers }, access);
+  const notFound = (req: restify.Request, res: restify.Response): void => {
+    res.send(404, { code: 'ResourceNotFound', message: `${req.getPath()} does not exist` });
+  };
+  server.pre((req, res, next) => {
+    if (!isMetricsPath(req.getPath()) || allowed(req)) return next();
+    notFound(req, res);
+    return next(false);
+  });
+  const serve = async (req: restify.Request, res: restify.Response): Promise<void> => {
+    if (!allowed(req)) return notFound(req, res);
+    const text = await metrics.text();
+    res.sendRaw(200, text, { 'content-type': metrics.contentType, 'cache-control': 'no-store' });
+  };
+  server.get(METRICS_PATH, serve);
+  server.head(METRICS_PATH, serve);
+}
+
 export function createServer(deps: ServerDeps): AppServer {
-  const { config, knowledge, log } = deps;
+  const { config, knowledge, log, metrics } = deps;
   const turns = activityTurns(deps);
   const server = restify.createServer({
     name: 'imnovid-info-bot',
@@ -143,6 +190,11 @@ export function createServer(deps: ServerDeps): AppServer {
   });
 
   mountWeb(server, { config, log });
+
+  if (metrics) {
+    mountMetrics(server, config, metrics);
+    if (directLine) metrics.watchDirectLine(() => directLine.store.size);
+  }
 
   const health = async (_req: restify.Request, res: restify.Response): Promise<void> => {
     res.send(200, { status: 'ok', knowledgeBase: knowledge, safety: safetyVersions });
