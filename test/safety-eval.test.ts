@@ -66,30 +66,32 @@ describe('safety: disguised text is read as a reader sees it', () => {
   });
 });
 
-describe('safety: the evaluation set (tuned part)', () => {
-  const report = scoreSafety(loadSafetySet('safety.json'), gate);
+for (const file of ['safety.json', 'safety-extra.json', 'safety-extra2.json']) {
+  describe(`safety: the tuning set ${file}`, () => {
+    const report = scoreSafety(loadSafetySet(file), gate);
 
-  it('escalates every red flag, at the right level in at least 95 %', () => {
-    expect(report.recall).to.equal(1);
-    expect(report.rightLevel).to.be.at.least(0.95);
-    expect(report.emergencyMissed).to.equal(0);
-  });
+    it('escalates every red flag, at the right level in at least 95 %', () => {
+      expect(report.recall).to.equal(1);
+      expect(report.rightLevel).to.be.at.least(0.95);
+      expect(report.emergencyMissed).to.equal(0);
+    });
 
-  it('defers dose decisions, sharing and stopping', () => {
-    expect(report.deferRecall).to.be.at.least(0.95);
-  });
+    it('defers dose decisions, sharing and stopping', () => {
+      expect(report.deferRecall).to.be.at.least(0.95);
+    });
 
-  it('escalates at most 2 % of ordinary and information messages', () => {
-    expect(report.falseEscalation).to.be.at.most(0.02);
+    it('escalates at most 2 % of ordinary and information messages', () => {
+      expect(report.falseEscalation).to.be.at.most(0.02);
+    });
   });
-});
+}
 
 describe('safety: the blind set (floors from its one run on 2026-11-28, never tuned on)', () => {
   const report = scoreSafety(loadSafetySet('safety-blind.json'), gate);
 
   it('does not lose ground: red-flag recall, right level and deferrals at least as measured', () => {
-    expect(report.recall).to.be.at.least(0.75);
-    expect(report.rightLevel).to.be.at.least(0.74);
+    expect(report.recall).to.be.at.least(0.8);
+    expect(report.rightLevel).to.be.at.least(0.8);
     expect(report.deferRecall).to.be.at.least(0.59);
   });
 

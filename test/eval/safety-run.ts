@@ -9,6 +9,7 @@ const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 const sets: [string, string][] = [
   ['tuned', 'safety.json'],
   ['extra', 'safety-extra.json'],
+  ['extra2', 'safety-extra2.json'],
   ['blind', 'safety-blind.json'],
 ];
 
@@ -43,7 +44,7 @@ console.log(
 
 if (process.argv.includes('--failures')) {
   // The tuned sets only: the blind set's misses are never listed.
-  for (const name of ['tuned', 'extra']) {
+  for (const name of ['tuned', 'extra', 'extra2']) {
     const report = reports.find(([n]) => n === name)![1];
     console.log(`\nmisses on the ${name} set:`);
     for (const f of report.failures) console.log(`  ${f.expect.padEnd(9)} ← ${f.got.padEnd(28)} ${f.text}`);
