@@ -92,7 +92,7 @@ export async function offerHelpdesk(
   await sendReply(context, services, reply);
 }
 
-/** The transcript entry of this turn's incoming message, or undefined for anything else. */
+/** The transcript entry of this turn's incoming message (the text the bot worked with). */
 function incomingEntry(activity: Partial<Activity>, text: string): TranscriptEntry {
   return {
     type: 'message',
