@@ -87,6 +87,15 @@ export interface Config {
   metrics: {
     token: string;
   };
+  /**
+   * The pharmacy helpdesk (issue 13): the contacts offered when a patient asks for a person or the bot
+   * could not answer twice in a row (empty: the reply points to the treating doctor or pharmacist), and
+   * the national side-effect reporting page of the deployment's country (empty: the leaflet's list).
+   */
+  helpdesk: {
+    contacts: HelpdeskContact[];
+    sideEffectReportingUrl: string;
+  };
   teams: {
     appId: string;
     developerName: string;
@@ -96,7 +105,77 @@ export interface Config {
   };
 }
 
+/** One line of the helpdesk: a hospital pharmacy, a treatment centre. A phone, a web page, or both. */
+export interface HelpdeskContact {
+  name: string;
+  phone?: string;
+  hours?: string;
+  url?: string;
+}
+
 type Env = Record<string, string | undefined>;
+
+function httpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * HELPDESK_CONTACTS: a JSON array of {name, phone?, hours?, url?}. Checked here, so a typo fails at
+ * start-up with the variable's name and the entry, not as a broken card in front of a patient.
+ */
+function helpdeskContactsFrom(env: Env): HelpdeskContact[] {
+  const raw = env.HELPDESK_CONTACTS?.trim();
+  if (!raw) return [];
+  const fail = (why: string): never => {
+    throw new Error(
+      `HELPDESK_CONTACTS ${why}; expected a JSON array like [{"name":"Hospital pharmacy","phone":"+44 20 7946 0000","hours":"Mon-Fri 9:00-17:00","url":"https://…"}]`,
+    );
+  };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (err) {
+    return fail(`is not valid JSON (${(err as Error).message})`);
+  }
+  if (!Array.isArray(parsed)) return fail('must be a JSON array');
+  const keys = new Set(['name', 'phone', 'hours', 'url']);
+  return parsed.map((entry: unknown, i): HelpdeskContact => {
+    const at = `entry ${i + 1}`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) fail(`${at} must be an object`);
+    const fields = entry as Record<string, unknown>;
+    for (const key of Object.keys(fields))
+      if (!keys.has(key)) fail(`${at} has an unknown field "${key}" (name, phone, hours, url)`);
+    for (const key of keys)
+      if (fields[key] !== undefined && (typeof fields[key] !== 'string' || fields[key].trim() === ''))
+        fail(`${at}: "${key}" must be a non-empty string`);
+    const { name, phone, hours, url } = fields as Partial<Record<string, string>>;
+    if (name === undefined) return fail(`${at} needs a "name"`);
+    if (phone === undefined && url === undefined) fail(`${at} needs a "phone" or a "url"`);
+    if (phone !== undefined && !/^\+?\d[\d -]*\d$/.test(phone.trim()))
+      fail(`${at}: "phone" may hold only digits, spaces, hyphens and a leading +, got "${phone}"`);
+    if (url !== undefined && !httpUrl(url.trim()))
+      fail(`${at}: "url" must be an http(s) address, got "${url}"`);
+    return {
+      name: name.trim(),
+      ...(phone !== undefined ? { phone: phone.trim() } : {}),
+      ...(hours !== undefined ? { hours: hours.trim() } : {}),
+      ...(url !== undefined ? { url: url.trim() } : {}),
+    };
+  });
+}
+
+function reportingUrlFrom(env: Env): string {
+  const url = env.SIDE_EFFECT_REPORTING_URL?.trim() ?? '';
+  if (url !== '' && !httpUrl(url)) {
+    throw new Error(`SIDE_EFFECT_REPORTING_URL must be an http(s) address, got "${url}"`);
+  }
+  return url;
+}
 
 function intFrom(env: Env, name: string, fallback: number): number {
   const raw = env[name];
@@ -186,6 +265,10 @@ export function loadConfig(env: Env = process.env): Config {
     },
     metrics: {
       token: metricsTokenFrom(env),
+    },
+    helpdesk: {
+      contacts: helpdeskContactsFrom(env),
+      sideEffectReportingUrl: reportingUrlFrom(env),
     },
     teams: {
       appId: env.TEAMS_APP_ID ?? '',

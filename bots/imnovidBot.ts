@@ -1,6 +1,7 @@
 // The Bot Framework layer: Teams mentions, welcome, bad input, the safety gate, then the dialogs.
 import {
   ActivityEx,
+  ActivityTypes,
   PrivateConversationState,
   type Activity,
   TeamsActivityHandler,
@@ -15,11 +16,25 @@ import type { Config } from '../config';
 import type { LoadedKnowledge } from '../knowledge/load';
 import type { Logger } from '../shared/log';
 import { MainDialog, ROUTED_FLOW, routeMessage } from '../dialogs/mainDialog';
-import { sendReply, setMessageText, setRecognition, textOf, type BotServices } from '../dialogs/services';
+import {
+  messageText,
+  sendReply,
+  setMessageText,
+  setRecognition,
+  textOf,
+  type BotServices,
+  type HandoffReason,
+  type HelpdeskState,
+  type TranscriptEntry,
+} from '../dialogs/services';
+import { fellBack, handoffStatusReply, isHandoffState, recordTurn } from '../dialogs/helpdesk';
 import { createRecogniser, type Recogniser } from '../dialogs/recogniser';
 import { helpReply, welcomeReply } from '../dialogs/replies';
 import { createSafetyGate, stopsTheTurn } from '../safety/gate';
 import { isSharedConversation, texts } from '../render/renderer';
+
+/** The event a contact-centre hub sends about a handoff (Bot Framework handoff protocol). */
+const HANDOFF_STATUS = 'handoff.status';
 
 export interface BotDeps {
   config: Config;
@@ -37,17 +52,28 @@ export class ImnovidBot extends TeamsActivityHandler {
   private readonly services: BotServices;
   private readonly dialog: MainDialog;
   private readonly recogniser: Recogniser;
+  /** Fallbacks in a row, the open offer, recent topics and the recent transcript: private, expiring state. */
+  private readonly helpdeskState: HelpdeskState;
 
   constructor(private readonly deps: BotDeps) {
     super();
     this.privateState = new PrivateConversationState(deps.storage);
     this.dialogState = this.privateState.createProperty<DialogState>('dialogState');
+    this.helpdeskState = {
+      fallbacks: this.privateState.createProperty<number | undefined>('helpdeskFallbacks'),
+      offer: this.privateState.createProperty<HandoffReason | undefined>('helpdeskOffer'),
+      recentPairs: this.privateState.createProperty<string[] | undefined>('recentPairIds'),
+      transcript: this.privateState.createProperty<TranscriptEntry[] | undefined>('recentTranscript'),
+    };
     this.services = {
       kb: deps.knowledge.kb,
       leafletUrl: deps.config.leafletUrl,
       emergencyNumber: deps.config.emergencyNumber,
       lastPair: this.privateState.createProperty<string | undefined>('lastPairId'),
       log: deps.log,
+      helpdesk: deps.config.helpdesk.contacts,
+      sideEffectReportingUrl: deps.config.helpdesk.sideEffectReportingUrl || undefined,
+      helpdeskState: this.helpdeskState,
     };
     this.dialog = new MainDialog(this.services);
     this.recogniser =
@@ -69,6 +95,22 @@ export class ImnovidBot extends TeamsActivityHandler {
       await this.handleMessage(context);
       await next();
     });
+
+    // A contact-centre hub reports on a handoff the bot asked for: acknowledged with fixed wording.
+    this.onEvent(async (context, next) => {
+      if (context.activity.name === HANDOFF_STATUS) await this.handleHandoffStatus(context);
+      await next();
+    });
+  }
+
+  private async handleHandoffStatus(context: TurnContext): Promise<void> {
+    const state: unknown = (context.activity.value as { state?: unknown } | undefined)?.state;
+    if (!isHandoffState(state)) {
+      this.deps.log.info('handoff.status_ignored', { channel: context.activity.channelId });
+      return;
+    }
+    this.deps.log.info('handoff.status', { state });
+    await sendReply(context, this.services, handoffStatusReply(state));
   }
 
   /**
@@ -83,7 +125,20 @@ export class ImnovidBot extends TeamsActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
+    const isMessage = context.activity.type === ActivityTypes.Message;
+    const sent: Partial<Activity>[] = [];
+    if (isMessage)
+      context.onSendActivities(async (_ctx, activities, next) => {
+        sent.push(...activities);
+        return next();
+      });
     await super.run(context);
+    if (isMessage && sent.some((a) => a.type === ActivityTypes.Message)) {
+      // Any answered turn but an honest fallback ends a run of fallbacks.
+      if (!fellBack(context) && (await this.helpdeskState.fallbacks.get(context)) !== undefined)
+        await this.helpdeskState.fallbacks.delete(context);
+      await recordTurn(context, this.helpdeskState, messageText(context), sent);
+    }
     await this.privateState.saveChanges(context, false);
   }
 

@@ -10,6 +10,8 @@ export interface FaqOutcome {
   reply: Reply;
   /** The pair answered last, kept as context for a follow-up question. */
   answered?: QAPair;
+  /** The reply is the honest fallback (nothing answered, suggested or offered). */
+  fallback?: boolean;
 }
 
 const MAX_FOLLOW_UPS = 2;
@@ -73,7 +75,7 @@ export function faqReply(kb: KnowledgeBase, parts: PartResult[], dropped = 0): F
       case 'unclear':
         return { reply: unclearReply() };
       default:
-        return { reply: fallbackReply() };
+        return { reply: fallbackReply(), fallback: true };
     }
   }
   const blocks: AnswerBlock[] = [];
@@ -98,7 +100,7 @@ export function faqReply(kb: KnowledgeBase, parts: PartResult[], dropped = 0): F
     } else notes.push(texts.parts.notCovered[i]!);
   });
   if (dropped > 0) notes.push(texts.parts.dropped);
-  if (blocks.length === 0 && buttons.length === 0) return { reply: fallbackReply() };
+  if (blocks.length === 0 && buttons.length === 0) return { reply: fallbackReply(), fallback: true };
   const reply: Reply = {
     blocks,
     notes,

@@ -11,7 +11,14 @@ import {
 } from 'botbuilder-dialogs';
 import { InterruptibleDialog } from './interruptibleDialog';
 import { flowData, maxAttempts, type FlowData, type FlowId, type FlowOption } from './intents';
-import { messageText, recognitionOf, renderFor, sendReply, type BotServices } from './services';
+import {
+  messageText,
+  recognitionOf,
+  rememberAnswer,
+  renderFor,
+  sendReply,
+  type BotServices,
+} from './services';
 import type { Recognition } from './recogniser';
 import type { Reply } from '../render/renderer';
 
@@ -105,7 +112,7 @@ export class GuidedFlowDialog extends InterruptibleDialog {
     await sendReply(step.context, this.services, reply);
     // The first block is the option's main answer: the context for a follow-up ("and with dexamethasone?").
     const main = option.blocks[0];
-    if (main) await this.services.lastPair.set(step.context, main.pair);
+    if (main) await rememberAnswer(step.context, this.services, main.pair);
     return step.endDialog(option.id);
   }
 

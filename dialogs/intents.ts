@@ -7,7 +7,7 @@ import { alternation } from '../text/regex';
 import intents from './intents.json';
 import flows from './flows.json';
 
-export type Command = 'help' | 'cancel' | 'menu' | 'none';
+export type Command = 'help' | 'cancel' | 'menu' | 'none' | 'handoff';
 export type SmallTalk = 'greeting' | 'thanks' | 'bye' | 'whoami' | 'decline';
 export type FlowId = 'howToTake' | 'risk';
 
@@ -42,6 +42,22 @@ export function recogniseSmallTalk(text: string, basic = basicForm(text)): Small
 export function recogniseFlow(text: string, basic = basicForm(text)): FlowId | undefined {
   const t = basic;
   return flowRes.find(([, re]) => re.test(t))?.[0];
+}
+
+const personRe = whole(intents.person.patterns);
+const reportSideEffectRe = anywhere(intents.reportSideEffect.patterns);
+
+/**
+ * Asks for a person ("can I speak to someone", "real person please", "call me back"): the whole message,
+ * so a question that only mentions a pharmacist is not one.
+ */
+export function asksForPerson(text: string, basic = basicForm(text)): boolean {
+  return personRe.test(basic) || personRe.test(stripPoliteness(basic));
+}
+
+/** Asks how or where to report a side effect ("where do I report a reaction?"), not what is reported. */
+export function asksToReportSideEffect(text: string, basic = basicForm(text)): boolean {
+  return reportSideEffectRe.test(basic);
 }
 
 const questionStart = new RegExp(`^${alternation(intents.question.starts)}\\b`);

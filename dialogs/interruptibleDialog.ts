@@ -62,6 +62,8 @@ export abstract class InterruptibleDialog extends ComponentDialog {
     // the message as if no flow had been running. Only what looks like a failed answer is asked again.
     const forSomethingElse =
       recognition.smallTalk !== undefined ||
+      recognition.helpdesk !== undefined ||
+      recognition.command === 'handoff' ||
       recognition.question ||
       recognition.parts.some((p) => p.reason === 'flow' || p.reason === 'covered' || p.offTopic === true);
     if (forSomethingElse) {

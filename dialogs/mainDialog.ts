@@ -10,10 +10,33 @@ import {
 } from 'botbuilder-dialogs';
 import { GuidedFlowDialog } from './guidedFlowDialog';
 import { flowData, flowIds } from './intents';
-import { recognitionOf, sendReply, type BotServices } from './services';
+import { messageText, recognitionOf, rememberAnswer, sendReply, type BotServices } from './services';
 import { faqReply, unclearReply, fallbackReply } from './faq';
 import { helpReply, menuReply, smallTalkReply } from './replies';
 import { isReroute } from './interruptibleDialog';
+import {
+  countFallback,
+  fallbackWithHelpdeskReply,
+  initiateHandoff,
+  offerHelpdesk,
+  personReply,
+  reportSideEffectReply,
+} from './helpdesk';
+import type { Reply } from '../render/renderer';
+
+/** How many honest fallbacks in a row bring the helpdesk's offer. */
+const FALLBACKS_BEFORE_HELPDESK = 2;
+
+/** The honest fallback; the second in a row offers the helpdesk with it. */
+async function sendFallback(context: TurnContext, services: BotServices, reply: Reply): Promise<void> {
+  const state = services.helpdeskState;
+  if (state && (await countFallback(context, state)) >= FALLBACKS_BEFORE_HELPDESK) {
+    services.log?.debug('turn.route', { route: 'helpdesk:repeated-fallbacks' });
+    await offerHelpdesk(context, services, 'repeated-fallbacks', fallbackWithHelpdeskReply());
+    return;
+  }
+  await sendReply(context, services, reply);
+}
 
 const MAIN_DIALOG = 'mainDialog';
 const ROUTE = 'route';
@@ -49,7 +72,21 @@ export async function routeMessage(
     return undefined;
   }
   if (command === 'none') {
-    await sendReply(context, services, fallbackReply());
+    await sendFallback(context, services, fallbackReply());
+    return undefined;
+  }
+  if (command === 'handoff') {
+    await initiateHandoff(context, services, messageText(context));
+    return undefined;
+  }
+  if (recognition.helpdesk === 'person') {
+    routed('helpdesk:person');
+    await offerHelpdesk(context, services, 'person-request', personReply());
+    return undefined;
+  }
+  if (recognition.helpdesk === 'report-side-effect') {
+    routed('helpdesk:report-side-effect');
+    await sendReply(context, services, reportSideEffectReply());
     return undefined;
   }
   if (command === 'menu' || command === 'cancel') {
@@ -77,8 +114,9 @@ export async function routeMessage(
   if (recognition.safety?.level === 'information')
     outcome.reply = { ...outcome.reply, notes: [...(outcome.reply.notes ?? []), recognition.safety.message] };
   routed(`faq:${parts.map((p) => p.reason).join('+')}`, outcome.answered?.id);
-  await sendReply(context, services, outcome.reply);
-  if (outcome.answered) await services.lastPair.set(context, outcome.answered.id);
+  if (outcome.fallback) await sendFallback(context, services, outcome.reply);
+  else await sendReply(context, services, outcome.reply);
+  if (outcome.answered) await rememberAnswer(context, services, outcome.answered.id);
   return undefined;
 }
 

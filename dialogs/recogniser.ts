@@ -9,7 +9,9 @@ import { readMessage, type MessagePart } from '../knowledge/match/message';
 import { stopsTheTurn, type SafetyGate, type SafetyHit } from '../safety/gate';
 import { basicForm } from '../text/normal';
 import {
+  asksForPerson,
   asksToClarify,
+  asksToReportSideEffect,
   FlowReader,
   flowData,
   flowIds,
@@ -56,6 +58,12 @@ export interface FlowChoice {
   attempts: boolean;
 }
 
+/**
+ * What the pharmacy helpdesk answers: a request for a person (the helpdesk is offered) or a question on
+ * how to report a side effect (the fixed reply on reporting).
+ */
+export type HelpdeskRequest = 'person' | 'report-side-effect';
+
 export interface Recognition {
   /**
    * The safety gate's verdict. A red flag, a deferral or a language notice stops the turn (nothing else is
@@ -64,6 +72,8 @@ export interface Recognition {
   safety?: SafetyHit;
   command?: Command;
   smallTalk?: SmallTalk;
+  /** Asks for a person, or how to report a side effect (the message is read no further). */
+  helpdesk?: HelpdeskRequest;
   /** Read only when a flow is waiting for an answer. */
   choices: Partial<Record<FlowId, FlowChoice>>;
   /** Asks the waiting flow to explain its question ("what are the options?"). */
@@ -210,6 +220,9 @@ export function createRecogniser({ kb, matcher, safety }: RecogniserParts): Reco
       }
     }
     if (recognition.command || recognition.smallTalk || recognition.bareChoice) return recognition;
+    if (asksForPerson(text, basic)) recognition.helpdesk = 'person';
+    else if (asksToReportSideEffect(text, basic)) recognition.helpdesk = 'report-side-effect';
+    if (recognition.helpdesk) return recognition;
 
     const exact = byQuestion.get(basic);
     if (exact) {

@@ -3,7 +3,13 @@ import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { KnowledgeBase } from '../knowledge/types';
 import type { Recognition } from './recogniser';
 import type { Logger } from '../shared/log';
-import { channelSupportsCards, isSharedConversation, render, type Reply } from '../render/renderer';
+import {
+  channelSupportsCards,
+  isSharedConversation,
+  render,
+  type ContactData,
+  type Reply,
+} from '../render/renderer';
 
 export interface BotServices {
   kb: KnowledgeBase;
@@ -13,6 +19,49 @@ export interface BotServices {
   lastPair: StatePropertyAccessor<string | undefined>;
   /** Where routing decisions are logged (route names and pair ids only, never the message). */
   log?: Logger;
+  /** The helpdesk's contacts (may be empty) and the national side-effect reporting page (may be empty). */
+  helpdesk?: ContactData[];
+  sideEffectReportingUrl?: string;
+  /** The helpdesk's conversation state (private, expiring with the rest); absent, the helpdesk is not offered on repeated fallbacks. */
+  helpdeskState?: HelpdeskState;
+}
+
+/** Why the helpdesk was offered: the patient asked for a person, or the bot could not answer twice in a row. */
+export type HandoffReason = 'person-request' | 'repeated-fallbacks';
+
+/** One message of the recent transcript kept for a handoff (text only; never logged). */
+export interface TranscriptEntry {
+  type: 'message';
+  timestamp: string;
+  from: { id: string; role: 'user' | 'bot' };
+  text: string;
+}
+
+export interface HelpdeskState {
+  /** Honest fallbacks in a row, up to this turn. */
+  fallbacks: StatePropertyAccessor<number | undefined>;
+  /** The reason of the helpdesk offer the patient may accept. */
+  offer: StatePropertyAccessor<HandoffReason | undefined>;
+  /** The pairs answered most recently, oldest first (the handoff summary's topics). */
+  recentPairs: StatePropertyAccessor<string[] | undefined>;
+  /** The last few messages of the conversation, both ways, oldest first (the handoff transcript). */
+  transcript: StatePropertyAccessor<TranscriptEntry[] | undefined>;
+}
+
+/** How many pairs the handoff summary names. */
+export const RECENT_PAIRS = 5;
+
+/** The pair just answered: the context of a follow-up, and a topic of the handoff summary. */
+export async function rememberAnswer(
+  context: TurnContext,
+  services: BotServices,
+  pairId: string,
+): Promise<void> {
+  await services.lastPair.set(context, pairId);
+  const recent = services.helpdeskState?.recentPairs;
+  if (!recent) return;
+  const before = (await recent.get(context)) ?? [];
+  await recent.set(context, [...before.filter((id) => id !== pairId), pairId].slice(-RECENT_PAIRS));
 }
 
 /** Renders a reply for the channel of this turn: a card where cards work, plain text elsewhere. */
@@ -23,6 +72,8 @@ export function renderFor(context: TurnContext, services: BotServices, reply: Re
     emergencyNumber: services.emergencyNumber,
     cards: channelSupportsCards(context.activity.channelId),
     shared: isSharedConversation(context.activity),
+    helpdesk: services.helpdesk,
+    reportingUrl: services.sideEffectReportingUrl,
   });
   // MessageData is a structural subset of Activity; only SuggestedActions' optional `to` differs in typing.
   return message as Partial<Activity>;

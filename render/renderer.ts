@@ -33,6 +33,18 @@ export interface Reply {
   buttons?: Button[];
   /** Marks urgent safety messages so cards can show them prominently. */
   urgent?: boolean;
+  /** Show the helpdesk's contacts (tap-to-call and links), or the doctor-or-pharmacist line when none are configured. */
+  helpdesk?: boolean;
+  /** Offer the link to the national side-effect reporting page, when one is configured. */
+  reportingLink?: boolean;
+}
+
+/** One line of the helpdesk, as configured (HELPDESK_CONTACTS). */
+export interface ContactData {
+  name: string;
+  phone?: string;
+  hours?: string;
+  url?: string;
 }
 
 export interface RenderContext {
@@ -46,6 +58,10 @@ export interface RenderContext {
    * only in personal chats, so there buttons must sit on a card, or be listed in the text.
    */
   shared?: boolean;
+  /** The helpdesk's contacts (none configured: the reply names the doctor and pharmacist instead). */
+  helpdesk?: ContactData[];
+  /** The national side-effect reporting page of the deployment's country, if configured. */
+  reportingUrl?: string;
 }
 
 /** A Bot Framework message activity as plain data (the renderer does not depend on botbuilder). */
@@ -101,6 +117,58 @@ function endsSectionRun(blocks: AnswerBlock[], i: number): boolean {
   return !next || next.pair.provenance.section !== blocks[i].pair.provenance.section;
 }
 
+/** A phone number as a tap-to-call link: `tel:` and the number without its spaces. */
+export function telUrl(phone: string): string {
+  return `tel:${phone.replace(/\s+/g, '')}`;
+}
+
+function contactValues(contact: ContactData): Record<string, string> {
+  const values: Record<string, string> = { name: contact.name };
+  if (contact.phone) Object.assign(values, { phone: contact.phone, tel: telUrl(contact.phone) });
+  if (contact.hours) values.hours = contact.hours;
+  if (contact.url) values.url = contact.url;
+  return values;
+}
+
+/** The helpdesk's contacts as text: a heading, then each contact's name, phone (with its tel: link), hours and page. */
+function helpdeskText(ctx: RenderContext): string[] {
+  const contacts = ctx.helpdesk ?? [];
+  if (contacts.length === 0) return [texts.helpdesk.noContacts];
+  return [
+    texts.helpdesk.contactsIntro,
+    ...contacts.map((contact) => {
+      const values = contactValues(contact);
+      return [
+        contact.name,
+        contact.phone ? fillPlaceholders(texts.helpdesk.phone, values) : '',
+        contact.hours ? fillPlaceholders(texts.helpdesk.hours, values) : '',
+        contact.url ? fillPlaceholders(texts.helpdesk.website, values) : '',
+      ]
+        .filter(Boolean)
+        .join('\n');
+    }),
+  ];
+}
+
+/** The actions of one contact: tap-to-call, then its page. */
+function contactActions(contact: ContactData): Record<string, unknown>[] {
+  const values = contactValues(contact);
+  const actions: Record<string, unknown>[] = [];
+  if (contact.phone)
+    actions.push({
+      type: 'Action.OpenUrl',
+      title: fillPlaceholders(texts.helpdesk.callAction, values),
+      url: telUrl(contact.phone),
+    });
+  if (contact.url)
+    actions.push({
+      type: 'Action.OpenUrl',
+      title: fillPlaceholders(texts.helpdesk.websiteAction, values),
+      url: contact.url,
+    });
+  return actions;
+}
+
 /** Plain text with every part of the reply: the message text on text channels, the fallback on card channels. */
 export function replyAsText(reply: Reply, ctx: RenderContext): string {
   return textOfFilled(filled(reply, ctx), ctx);
@@ -119,7 +187,10 @@ function textOfFilled(reply: Reply, ctx: RenderContext): string {
     if (endsSectionRun(blocks, i)) parts.push(sourceLine(block.pair, ctx));
   });
   if (reply.notes) parts.push(...reply.notes);
+  if (reply.helpdesk) parts.push(...helpdeskText(ctx));
   if (reply.defer) parts.push(texts.deferral);
+  if (reply.reportingLink && ctx.reportingUrl)
+    parts.push(`${texts.reportSideEffect.action}: ${ctx.reportingUrl}`);
   if (reply.leaflet) parts.push(`${texts.leafletAction}: ${ctx.leafletUrl}`);
   return parts.join('\n\n');
 }
@@ -192,11 +263,32 @@ export function replyAsCard(original: Reply, ctx: RenderContext): Record<string,
     body.push({ type: 'Container', separator: body.length > 0 && startsRun, items });
   });
   for (const note of reply.notes ?? []) body.push(textBlock(literal(note)));
+  if (reply.helpdesk) {
+    const contacts = ctx.helpdesk ?? [];
+    if (contacts.length === 0) body.push(textBlock(literal(texts.helpdesk.noContacts)));
+    else body.push(textBlock(literal(texts.helpdesk.contactsIntro)));
+    // One container per contact: its name, its hours, and a full-width button per action.
+    for (const contact of contacts) {
+      const items: Record<string, unknown>[] = [textBlock(literal(contact.name), { weight: 'Bolder' })];
+      if (contact.hours)
+        items.push(
+          textBlock(literal(fillPlaceholders(texts.helpdesk.hours, contactValues(contact))), {
+            isSubtle: true,
+            spacing: 'Small',
+          }),
+        );
+      for (const action of contactActions(contact))
+        items.push({ type: 'ActionSet', actions: [action], spacing: 'Small' });
+      body.push({ type: 'Container', separator: true, items });
+    }
+  }
   if (reply.defer) body.push(textBlock(literal(texts.deferral), { isSubtle: true, separator: true }));
 
   // Each action in an ActionSet of its own: a full-width button per row, so long titles are not cut off
   // and no host's limit on actions per set (Teams shows 6) drops a choice.
   const actions: Record<string, unknown>[] = [];
+  if (reply.reportingLink && ctx.reportingUrl)
+    actions.push({ type: 'Action.OpenUrl', title: texts.reportSideEffect.action, url: ctx.reportingUrl });
   if (reply.leaflet)
     actions.push({ type: 'Action.OpenUrl', title: texts.leafletAction, url: ctx.leafletUrl });
   for (const b of reply.buttons ?? []) actions.push(submitAction(b));
@@ -217,7 +309,10 @@ export function replyAsCard(original: Reply, ctx: RenderContext): Record<string,
 /** Card channels get a card for anything with answers or buttons; other replies are plain text there too. */
 export function render(reply: Reply, ctx: RenderContext): MessageData {
   const hasButtons = (reply.buttons?.length ?? 0) > 0;
-  const hasContent = (reply.blocks?.length ?? 0) > 0 || reply.urgent || hasButtons || reply.leaflet;
+  const hasLinks =
+    (reply.helpdesk && (ctx.helpdesk?.length ?? 0) > 0) || (reply.reportingLink && !!ctx.reportingUrl);
+  const hasContent =
+    (reply.blocks?.length ?? 0) > 0 || reply.urgent || hasButtons || reply.leaflet || hasLinks;
   if (ctx.cards && hasContent) {
     // No message text beside the card: Teams and Web Chat would show the answer twice.
     return {

@@ -7,6 +7,7 @@
 import type { KnowledgeBase, QAPair } from '../../knowledge/types';
 import type {
   FlowChoice,
+  HelpdeskRequest,
   PartResult,
   Recognition,
   RecogniseOptions,
@@ -36,6 +37,8 @@ type WholeReading =
   | { kind: 'parts'; parts: PartReading[]; dropped?: number }
   | { kind: 'smalltalk'; which: SmallTalk }
   | { kind: 'command'; which: Command }
+  /** Asks for a person, or how to report a side effect. */
+  | { kind: 'helpdesk'; which: HelpdeskRequest }
   /** A lone number or letter. */
   | { kind: 'bareChoice' }
   /** A safety hit alone, by its category in safety/patterns.json (as the real recogniser reads nothing else). */
@@ -152,6 +155,8 @@ export function createFixedRecogniser(kb: KnowledgeBase, table: Record<string, R
           return { ...recognition, smallTalk: reading.which };
         case 'command':
           return { ...recognition, command: reading.which };
+        case 'helpdesk':
+          return { ...recognition, helpdesk: reading.which };
         case 'bareChoice':
           return { ...recognition, bareChoice: true };
         case 'parts':

@@ -30,6 +30,14 @@ type Reply =
   | { kind: 'parts'; pairIds: string[]; notes: string[]; buttons: string[] }
   | { kind: 'suggest'; pairIds: string[] }
   | { kind: 'fallback' }
+  /** The fallback, then the helpdesk's offer (the second fallback in a row). */
+  | { kind: 'fallback-helpdesk' }
+  /** The helpdesk's offer to a request for a person. */
+  | { kind: 'helpdesk' }
+  /** The fixed reply on reporting a side effect. */
+  | { kind: 'report-side-effect' }
+  /** The handoff event, then the line telling the patient. */
+  | { kind: 'handoff'; reason: 'person-request' | 'repeated-fallbacks' }
   | { kind: 'unclear' }
   /** The safety gate's reply for this category, and nothing else. */
   | { kind: 'safety'; category: string }
@@ -65,6 +73,108 @@ const starts = (id: FlowId): Step => ({
 });
 
 const conversations: Conversation[] = [
+  {
+    name: 'a request for a person gets the helpdesk offer; accepting it hands off',
+    steps: [
+      {
+        says: 'can I speak to someone',
+        reads: { kind: 'helpdesk', which: 'person' },
+        reply: { kind: 'helpdesk' },
+      },
+      {
+        says: texts.helpdesk.connect,
+        reads: { kind: 'command', which: 'handoff' },
+        reply: { kind: 'handoff', reason: 'person-request' },
+      },
+    ],
+  },
+  {
+    name: 'two fallbacks in a row: the second offers the helpdesk; accepting it hands off for that reason',
+    steps: [
+      { says: 'can I drink wine?', reads: { kind: 'none', offTopic: true }, reply: { kind: 'fallback' } },
+      { says: 'what about beer?', reads: { kind: 'none' }, reply: { kind: 'fallback-helpdesk' } },
+      { says: 'and whisky?', reads: { kind: 'none' }, reply: { kind: 'fallback' } },
+      {
+        says: texts.helpdesk.connect,
+        reads: { kind: 'command', which: 'handoff' },
+        reply: { kind: 'handoff', reason: 'repeated-fallbacks' },
+      },
+    ],
+  },
+  {
+    name: '"None of these" counts as a fallback; an answer in between starts the count again',
+    steps: [
+      { says: 'can I drink wine?', reads: { kind: 'none' }, reply: { kind: 'fallback' } },
+      {
+        says: 'tell me about the capsule colours',
+        reads: answer('use.forms'),
+        reply: { kind: 'answer', pairId: 'use.forms' },
+      },
+      { says: 'what about beer?', reads: { kind: 'none' }, reply: { kind: 'fallback' } },
+      {
+        says: 'none of these',
+        reads: { kind: 'command', which: 'none' },
+        reply: { kind: 'fallback-helpdesk' },
+      },
+    ],
+  },
+  {
+    name: 'a safety reply between two fallbacks starts the count again',
+    steps: [
+      { says: 'can I drink wine?', reads: { kind: 'none' }, reply: { kind: 'fallback' } },
+      {
+        says: 'I took too many capsules by mistake',
+        reads: { kind: 'safety', category: 'overdose' },
+        reply: { kind: 'safety', category: 'overdose' },
+      },
+      { says: 'what about beer?', reads: { kind: 'none' }, reply: { kind: 'fallback' } },
+    ],
+  },
+  {
+    name: 'a request for a person on top of a red flag: the safety reply alone',
+    steps: [
+      {
+        says: 'I want to talk to someone, I took ten capsules',
+        reads: { kind: 'helpdesk', which: 'person', safety: 'overdose' },
+        reply: { kind: 'safety', category: 'overdose' },
+      },
+    ],
+  },
+  {
+    name: 'mid-flow, a request for a person ends the flow with the helpdesk offer',
+    steps: [
+      starts('howToTake'),
+      {
+        says: 'can I speak to someone',
+        reads: { kind: 'helpdesk', which: 'person' },
+        reply: { kind: 'helpdesk' },
+        asked: { inFlow: true },
+      },
+      {
+        says: 'the one with bortezomib',
+        reads: { kind: 'none' },
+        reply: { kind: 'fallback' },
+        asked: { inFlow: false },
+      },
+    ],
+  },
+  {
+    name: 'asking how to report a side effect gets the fixed reply, mid-flow too',
+    steps: [
+      {
+        says: 'where do I report a side effect',
+        reads: { kind: 'helpdesk', which: 'report-side-effect' },
+        reply: { kind: 'report-side-effect' },
+      },
+      starts('risk'),
+      {
+        says: 'I want to report a reaction',
+        reads: { kind: 'helpdesk', which: 'report-side-effect' },
+        reply: { kind: 'report-side-effect' },
+        asked: { inFlow: true },
+      },
+    ],
+  },
   {
     name: 'an answered pair gets its verbatim answer',
     steps: [
@@ -393,6 +503,7 @@ const conversations: Conversation[] = [
 const filled = (text: string): string =>
   fillPlaceholders(text, templateValues({ kb, emergencyNumber: '112' }));
 const pair = (id: string) => kb.pairs.find((p) => p.id === id)!;
+const CONNECT = { title: texts.helpdesk.connect, value: texts.helpdesk.connect };
 
 function expectReply(replies: Partial<Activity>[], reply: Reply, says: string): void {
   const text = textOf(replies);
@@ -443,6 +554,31 @@ function expectReply(replies: Partial<Activity>[], reply: Reply, says: string): 
       expect(text, says).to.include(FALLBACK);
       expect(buttonsOf(replies), says).to.deep.equal([]);
       return;
+    case 'fallback-helpdesk':
+      expect(replies, says).to.have.length(1);
+      expect(text, says).to.include(FALLBACK);
+      expect(text, says).to.include(texts.helpdesk.afterFallbacks);
+      expect(text, says).to.include(texts.helpdesk.noContacts);
+      expect(buttonsOf(replies), says).to.deep.equal([CONNECT]);
+      return;
+    case 'helpdesk':
+      expect(replies, says).to.have.length(1);
+      expect(text, says).to.equal([texts.helpdesk.person, texts.helpdesk.noContacts].join('\n\n'));
+      expect(buttonsOf(replies), says).to.deep.equal([CONNECT]);
+      return;
+    case 'report-side-effect':
+      expect(replies, says).to.have.length(1);
+      for (const line of texts.reportSideEffect.intro) expect(text, says).to.include(filled(line));
+      expect(text, says).not.to.include(FALLBACK);
+      return;
+    case 'handoff': {
+      expect(replies, says).to.have.length(2);
+      expect(replies[0]!.type, says).to.equal('event');
+      expect(replies[0]!.name, says).to.equal('handoff.initiate');
+      expect((replies[0]!.value as { reason: string }).reason, says).to.equal(reply.reason);
+      expect(replies[1]!.text, says).to.equal(filled(texts.helpdesk.requested));
+      return;
+    }
     case 'unclear':
       expectUnclear(replies);
       return;
