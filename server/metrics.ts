@@ -17,7 +17,8 @@ export type ChannelLabel = (typeof CHANNELS)[number] | 'other';
 const OUTCOMES: Record<string, ReadonlySet<string>> = {
   flow: new Set<FlowId>(['howToTake', 'risk']),
   smalltalk: new Set<SmallTalk>(['greeting', 'thanks', 'bye', 'whoami', 'decline']),
-  command: new Set<Command>(['help', 'cancel', 'menu', 'none']),
+  command: new Set<Command>(['help', 'cancel', 'menu', 'none', 'handoff']),
+  helpdesk: new Set(['person', 'repeated-fallbacks', 'report-side-effect']),
   unclear: new Set(['bare-choice']),
   safety: new Set<SafetyLevel>(['emergency', 'urgent', 'defer', 'notice', 'information']),
 };
@@ -97,7 +98,7 @@ export class Metrics {
     this.withProcess = options.processMetrics ?? true;
     this.turns = new Counter({
       name: 'bot_turns_total',
-      help: 'Turn decisions by route (faq, flow, smalltalk, command, unclear, safety, other) and outcome.',
+      help: 'Turn decisions by route (faq, flow, smalltalk, command, helpdesk, unclear, safety, other) and outcome.',
       labelNames: ['route', 'outcome'],
       registers: [this.registry],
     });

@@ -35,6 +35,13 @@ describe('metrics: turn labels', () => {
     expect(routeLabels('smalltalk:thanks')).to.deep.equal({ route: 'smalltalk', outcome: 'thanks' });
     expect(routeLabels('command:help')).to.deep.equal({ route: 'command', outcome: 'help' });
     expect(routeLabels('unclear:bare-choice')).to.deep.equal({ route: 'unclear', outcome: 'bare-choice' });
+    // The helpdesk: a person asked for, offered after repeated fallbacks, a handoff accepted.
+    expect(routeLabels('helpdesk:person')).to.deep.equal({ route: 'helpdesk', outcome: 'person' });
+    expect(routeLabels('helpdesk:repeated-fallbacks')).to.deep.equal({
+      route: 'helpdesk',
+      outcome: 'repeated-fallbacks',
+    });
+    expect(routeLabels('command:handoff')).to.deep.equal({ route: 'command', outcome: 'handoff' });
     expect(routeLabels('command:what are the side effects?')).to.deep.equal({
       route: 'command',
       outcome: 'other',
