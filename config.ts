@@ -96,6 +96,10 @@ export interface Config {
     contacts: HelpdeskContact[];
     sideEffectReportingUrl: string;
   };
+  /** Teams users (AAD object ids or Teams user ids) who see the staff view with each answer. */
+  staff: {
+    teamsUserIds: string[];
+  };
   teams: {
     appId: string;
     developerName: string;
@@ -269,6 +273,9 @@ export function loadConfig(env: Env = process.env): Config {
     helpdesk: {
       contacts: helpdeskContactsFrom(env),
       sideEffectReportingUrl: reportingUrlFrom(env),
+    },
+    staff: {
+      teamsUserIds: listFrom(env, 'STAFF_TEAMS_USER_IDS'),
     },
     teams: {
       appId: env.TEAMS_APP_ID ?? '',

@@ -41,6 +41,8 @@ export interface BotDeps {
   knowledge: LoadedKnowledge;
   storage: Storage;
   log: Logger;
+  /** The console's helpdesk mode (`npm run chat -- --staff`): every turn is staff's. */
+  staff?: boolean;
   /** Reads each message once per turn; by default the real one over the knowledge base and safety gate. */
   recogniser?: Recogniser;
 }
@@ -74,6 +76,7 @@ export class ImnovidBot extends TeamsActivityHandler {
       helpdesk: deps.config.helpdesk.contacts,
       sideEffectReportingUrl: deps.config.helpdesk.sideEffectReportingUrl || undefined,
       helpdeskState: this.helpdeskState,
+      isStaff: (context) => isStaff(context.activity, deps),
     };
     this.dialog = new MainDialog(this.services);
     this.recogniser =
@@ -237,6 +240,20 @@ async function sendBotStateTrace(context: TurnContext): Promise<void> {
       { turn: { activity: context.activity } },
       'Bot State',
     ),
+  );
+}
+
+/**
+ * Helpdesk staff: everyone in the console's staff mode; in Teams, the users the configuration names (by
+ * their Entra object id or Teams user id, which Teams sets and a client cannot choose). Nobody elsewhere.
+ */
+function isStaff(activity: Activity, deps: BotDeps): boolean {
+  if (deps.staff === true) return true;
+  if (activity.channelId !== 'msteams') return false;
+  const ids = deps.config.staff.teamsUserIds;
+  const from = activity.from;
+  return (
+    ids.length > 0 && from !== undefined && (ids.includes(from.aadObjectId ?? '') || ids.includes(from.id))
   );
 }
 

@@ -6,7 +6,8 @@ import { createConsoleBot, formatReply } from './consoleBot';
 import type { Activity } from 'botbuilder';
 
 async function main(): Promise<void> {
-  const bot = createConsoleBot();
+  // --staff: the helpdesk's view, with the pair, score, section and runners-up of each answer.
+  const bot = createConsoleBot(undefined, { staff: process.argv.includes('--staff') });
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
   let choices: string[] = [];
   const show = (replies: Partial<Activity>[]): void => {

@@ -14,12 +14,15 @@ export interface ConsoleBot {
   say(text: string): Promise<Partial<Activity>[]>;
 }
 
-/** @param log where the bot's events go; silent by default, as a helpdesk screen shows the conversation only. */
-export function createConsoleBot(log: Logger = silentLogger): ConsoleBot {
+/**
+ * @param log where the bot's events go; silent by default, as a helpdesk screen shows the conversation only.
+ * @param options.staff the helpdesk's staff view: each answer shows its pair, score, section and runners-up.
+ */
+export function createConsoleBot(log: Logger = silentLogger, options: { staff?: boolean } = {}): ConsoleBot {
   const config = loadConfig();
   const knowledge = loadKnowledge();
   const adapter = new ConsoleAdapter();
-  const bot = new ImnovidBot({ config, knowledge, storage: new MemoryStorage(), log });
+  const bot = new ImnovidBot({ config, knowledge, storage: new MemoryStorage(), log, staff: options.staff });
   installErrorHandler(adapter, [bot.privateState], log);
   const logic = (context: Parameters<ImnovidBot['run']>[0]): Promise<void> => bot.run(context);
   return {

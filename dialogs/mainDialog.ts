@@ -14,6 +14,7 @@ import { messageText, recognitionOf, rememberAnswer, sendReply, type BotServices
 import { faqReply, unclearReply, fallbackReply } from './faq';
 import { helpReply, menuReply, smallTalkReply } from './replies';
 import { isReroute } from './interruptibleDialog';
+import { staffLines } from './staff';
 import {
   countFallback,
   fallbackWithHelpdeskReply,
@@ -110,6 +111,9 @@ export async function routeMessage(
     return { dialogId: flowData[flow.id].dialogId, optionId: flow.optionId };
   }
   const outcome = faqReply(services.kb, parts, recognition.dropped);
+  // Helpdesk staff see why: the pair, its score and section, the runners-up (patients never do).
+  if (services.isStaff?.(context))
+    outcome.reply = { ...outcome.reply, notes: [...(outcome.reply.notes ?? []), ...staffLines(parts)] };
   // A symptom asked about as a possible side effect: the answer, and one line on the signs that need a call.
   if (recognition.safety?.level === 'information')
     outcome.reply = { ...outcome.reply, notes: [...(outcome.reply.notes ?? []), recognition.safety.message] };
