@@ -27,7 +27,7 @@ import {
   type HelpdeskState,
   type TranscriptEntry,
 } from '../dialogs/services';
-import { fellBack, handoffStatusReply, isHandoffState, recordTurn } from '../dialogs/helpdesk';
+import { fellBack, handoffStatusReply, isHandoffState, personReply, recordTurn } from '../dialogs/helpdesk';
 import { createRecogniser, type Recogniser } from '../dialogs/recogniser';
 import { helpReply, welcomeReply } from '../dialogs/replies';
 import { createSafetyGate, stopsTheTurn } from '../safety/gate';
@@ -190,6 +190,8 @@ export class ImnovidBot extends TeamsActivityHandler {
         intro: [hit.message],
         urgent: hit.level === 'emergency' || hit.level === 'urgent',
       });
+      // "Ich möchte mit einem Apotheker sprechen": after the notice in that language, the helpdesk's contacts.
+      if (hit.asksForPerson) await sendReply(context, this.services, personReply());
       // Urgent advice, a deferral or a language notice ends any guided flow: the next message must not be
       // read as an answer to a question the patient can no longer see.
       await this.dialogState.delete(context);

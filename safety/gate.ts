@@ -29,6 +29,8 @@ export interface SafetyHit {
   language: string;
   /** A deferral after which the overview's answer may follow ("how many capsules should I take?"). */
   thenAnswer?: boolean;
+  /** A notice for a message asking, in its language, to speak to a person: the helpdesk's contacts follow. */
+  asksForPerson?: boolean;
 }
 
 /** Red flags, notices and most deferrals stop the turn; information only adds a line to the answer. */
@@ -141,6 +143,9 @@ export function createSafetyGate(): SafetyGate {
   const correct = createSafetyCorrector(patterns.vocabulary, patterns.leaveAlone);
   const guessLanguage = createLanguageGuess(languages);
   const notices = new Map(languages.map((l) => [l.language, l.notice.text]));
+  const personRequests = new Map(
+    languages.filter((l) => (l.person ?? []).length > 0).map((l) => [l.language, compileAll(l.person!)]),
+  );
   // Another language's patterns are read only when the message shows a sign of that language (one of its
   // common words or letters): an English message, however long, is not scanned seven more times.
   const signs = new Map(
@@ -158,7 +163,9 @@ export function createSafetyGate(): SafetyGate {
 
   /** A message clearly in another language: the notice in that language when it is one of ours, else in English. */
   const noticeFor = (text: string, basic: string): SafetyHit | undefined => {
-    const language = guessLanguage(text, basic);
+    // A request for a person in one of our languages is itself a sign of that language ("vorrei parlare con
+    // un farmacista" has too few common words to tell).
+    const language = guessLanguage(text, basic) ?? [...personRequests].find(([, re]) => re.test(basic))?.[0];
     if (!language) return undefined;
     const notice = notices.get(language);
     return {
@@ -166,6 +173,7 @@ export function createSafetyGate(): SafetyGate {
       category: 'other-language',
       message: notice ?? patterns.notice.text,
       language: notice ? language : 'en',
+      ...(personRequests.get(language)?.test(basic) ? { asksForPerson: true } : {}),
     };
   };
 

@@ -121,6 +121,8 @@ describe('safety: the language notice', () => {
   });
 });
 
+const CONTACTS = JSON.stringify([{ name: 'Hospital pharmacy', phone: '+44 20 7946 0000' }]);
+
 describe('safety: what the patient reads, through the real bot', () => {
   const fill = (text: string): string => text.replace(/\{emergency\}/g, '112');
   const german = languages.find((l) => l.language === 'de')!;
@@ -136,6 +138,24 @@ describe('safety: what the patient reads, through the real bot', () => {
     const replies = await h.say('Bonjour, est-ce que vous pouvez me dire à quoi sert ce médicament ?');
     expect(textOf(replies)).to.equal(fill(french.notice.text));
     expect(h.matcherCalls).to.deep.equal([]);
+  });
+
+  it('answers a request for a person in any of the seven languages with its notice, then the helpdesk', async () => {
+    for (const [language, text] of [
+      ['de', 'Ich möchte bitte mit einem Apotheker sprechen'],
+      ['fr', "Je voudrais parler à un pharmacien, s'il vous plaît"],
+      ['es', 'Quiero hablar con una persona, por favor'],
+      ['it', 'Vorrei parlare con un farmacista per favore'],
+      ['nl', 'Ik wil graag met een apotheker spreken'],
+      ['pl', 'Chciałbym porozmawiać z farmaceutą, proszę'],
+      ['pt', 'Gostaria de falar com um farmacêutico, por favor'],
+    ] as const) {
+      const data = languages.find((l) => l.language === language)!;
+      const replies = await createHarness('test', { HELPDESK_CONTACTS: CONTACTS }).say(text);
+      expect(replies, language).to.have.length(2);
+      expect(replies[0]!.text, language).to.equal(fill(data.notice.text));
+      expect(replies[1]!.text, language).to.include('+44 20 7946 0000');
+    }
   });
 
   it('answers a side effect asked about as information, then the line on the signs that need a call', async () => {

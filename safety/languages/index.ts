@@ -20,6 +20,8 @@ export interface LanguageData {
   patterns: Record<string, string[]>;
   /** Wording per level ("emergency", "urgent") and per category where it says more (overdose, pregnancy...). */
   messages: Record<string, TranslatedText | undefined>;
+  /** A request to speak to a person ("mit einem Apotheker sprechen"): the helpdesk follows the notice. */
+  person?: string[];
   /** "This service answers in English", with the emergency number and the doctor or pharmacist. */
   notice: TranslatedText;
 }
