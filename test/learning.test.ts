@@ -21,7 +21,9 @@ import {
   type UnansweredRecord,
 } from '../learning/records';
 import { analyse, groupingTokens, jaccard } from '../report/analyse';
-import { texts } from '../render/renderer';
+import { AdaptiveCard, SerializationContext, Versions } from 'adaptivecards';
+import { answerReply } from '../dialogs/faq';
+import { replyAsCard, replyAsText, texts } from '../render/renderer';
 import { createLogger, silentLogger } from '../shared/log';
 import {
   cardActions,
@@ -256,6 +258,48 @@ describe('learning from unanswered questions', () => {
       await recorder.flush();
       expect(lines.map((l) => JSON.parse(l).event)).to.include('records.write_failed');
       for (const p of [...PERSONAL, 'alcohol', 'disk full']) expect(lines.join('\n')).not.to.include(p);
+    });
+  });
+
+  describe('the feedback buttons in render/', () => {
+    const pair = knowledge.kb.pairs.find((p) => p.id === 'use.dose')!;
+    const ctx = {
+      kb: knowledge.kb,
+      leafletUrl: 'https://example.org/leaflet',
+      emergencyNumber: '112',
+      cards: true,
+    };
+
+    it('add a valid 1.5 card ending, and leave the rest of the card as it was', () => {
+      const plain = replyAsCard(answerReply(knowledge.kb, pair), ctx) as {
+        body: unknown[];
+        fallbackText: string;
+      };
+      const asked = replyAsCard(
+        { ...answerReply(knowledge.kb, pair), feedback: { pairId: pair.id } },
+        ctx,
+      ) as {
+        body: unknown[];
+      };
+      expect(asked.body.slice(0, -2)).to.deep.equal(plain.body);
+      const card = new AdaptiveCard();
+      const context = new SerializationContext(Versions.v1_5);
+      card.parse(asked, context);
+      const problems: string[] = [];
+      for (let i = 0; i < context.eventCount; i++) problems.push(context.getEventAt(i).message);
+      for (const event of card.validateProperties().validationEvents) problems.push(event.message);
+      expect(problems).to.deep.equal([]);
+    });
+
+    it('ask in words on text channels', () => {
+      const text = replyAsText(
+        { ...answerReply(knowledge.kb, pair), feedback: { pairId: pair.id } },
+        {
+          ...ctx,
+          cards: false,
+        },
+      );
+      expect(text.endsWith(texts.feedback.prompt)).to.equal(true);
     });
   });
 
