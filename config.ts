@@ -100,6 +100,18 @@ export interface Config {
   staff: {
     teamsUserIds: string[];
   };
+  /**
+   * Learning from unanswered questions (issue 13): off by default. When on, fallbacks, "Did you mean" and
+   * answer feedback are recorded without user or conversation ids, the message with personal data removed
+   * as far as patterns can. Records go to Azure Blob Storage when `storage.connectionString` is set (an
+   * append blob per day in `container`), else to the JSON-lines `file`; older than `retentionDays` deleted.
+   */
+  recording: {
+    enabled: boolean;
+    file: string;
+    container: string;
+    retentionDays: number;
+  };
   teams: {
     appId: string;
     developerName: string;
@@ -209,6 +221,27 @@ function containerFrom(env: Env): string {
   return name;
 }
 
+function recordingFrom(env: Env): Config['recording'] {
+  const raw = (env.UNANSWERED_RECORDING ?? '').trim().toLowerCase();
+  if (!['', 'on', 'off'].includes(raw)) {
+    throw new Error(`UNANSWERED_RECORDING must be on or off, got "${env.UNANSWERED_RECORDING}"`);
+  }
+  const container = env.UNANSWERED_CONTAINER?.trim() || 'unanswered-questions';
+  if (!/^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/.test(container)) {
+    throw new Error(
+      `UNANSWERED_CONTAINER must be 3-63 lowercase letters, digits and single hyphens, got "${container}"`,
+    );
+  }
+  const retentionDays = intFrom(env, 'UNANSWERED_RETENTION_DAYS', 90);
+  if (retentionDays < 1) throw new Error('UNANSWERED_RETENTION_DAYS must be at least 1');
+  return {
+    enabled: raw === 'on',
+    file: env.UNANSWERED_FILE?.trim() || 'data/unanswered.jsonl',
+    container,
+    retentionDays,
+  };
+}
+
 /** A short token could be guessed: refuse it at startup. The message never quotes it. */
 function metricsTokenFrom(env: Env): string {
   const token = env.METRICS_TOKEN?.trim() ?? '';
@@ -277,6 +310,7 @@ export function loadConfig(env: Env = process.env): Config {
     staff: {
       teamsUserIds: listFrom(env, 'STAFF_TEAMS_USER_IDS'),
     },
+    recording: recordingFrom(env),
     teams: {
       appId: env.TEAMS_APP_ID ?? '',
       developerName: env.TEAMS_DEVELOPER_NAME?.trim() || 'Hospital Pharmacy',

@@ -51,7 +51,12 @@ export function createApp(
     log,
     metrics,
   });
-  return { config, server, directLine, adapter, bot, storage, log, metrics, close };
+  // The recorder's daily retention sweep stops with the app, once its pending records are written.
+  const closeAll = async (): Promise<void> => {
+    await close();
+    await bot.recorder.close();
+  };
+  return { config, server, directLine, adapter, bot, storage, log, metrics, close: closeAll };
 }
 
 if (require.main === module) {

@@ -32,6 +32,8 @@ import { createRecogniser, type Recogniser } from '../dialogs/recogniser';
 import { helpReply, welcomeReply } from '../dialogs/replies';
 import { createSafetyGate, stopsTheTurn } from '../safety/gate';
 import { isSharedConversation, texts } from '../render/renderer';
+import { createRecorder, type Recorder } from '../learning/recorder';
+import { handleFeedback } from '../dialogs/learning';
 
 /** The event a contact-centre hub sends about a handoff (Bot Framework handoff protocol). */
 const HANDOFF_STATUS = 'handoff.status';
@@ -45,6 +47,8 @@ export interface BotDeps {
   staff?: boolean;
   /** Reads each message once per turn; by default the real one over the knowledge base and safety gate. */
   recogniser?: Recogniser;
+  /** Records unanswered questions and feedback (issue 13); by default the configuration's (off unless switched on). */
+  recorder?: Recorder;
 }
 
 export class ImnovidBot extends TeamsActivityHandler {
@@ -56,6 +60,8 @@ export class ImnovidBot extends TeamsActivityHandler {
   private readonly recogniser: Recogniser;
   /** Fallbacks in a row, the open offer, recent topics and the recent transcript: private, expiring state. */
   private readonly helpdeskState: HelpdeskState;
+  /** Learning from unanswered questions: a no-op unless UNANSWERED_RECORDING=on. */
+  readonly recorder: Recorder;
 
   constructor(private readonly deps: BotDeps) {
     super();
@@ -67,6 +73,7 @@ export class ImnovidBot extends TeamsActivityHandler {
       recentPairs: this.privateState.createProperty<string[] | undefined>('recentPairIds'),
       transcript: this.privateState.createProperty<TranscriptEntry[] | undefined>('recentTranscript'),
     };
+    this.recorder = deps.recorder ?? createRecorder(deps.config, deps.log);
     this.services = {
       kb: deps.knowledge.kb,
       leafletUrl: deps.config.leafletUrl,
@@ -77,6 +84,8 @@ export class ImnovidBot extends TeamsActivityHandler {
       sideEffectReportingUrl: deps.config.helpdesk.sideEffectReportingUrl || undefined,
       helpdeskState: this.helpdeskState,
       isStaff: (context) => isStaff(context.activity, deps),
+      recorder: this.recorder,
+      feedbackPair: this.privateState.createProperty<string | undefined>('feedbackPairId'),
     };
     this.dialog = new MainDialog(this.services);
     this.recogniser =
@@ -89,7 +98,7 @@ export class ImnovidBot extends TeamsActivityHandler {
 
     this.onMembersAdded(async (context, next) => {
       if (welcomesOnMembersAdded(context.activity)) {
-        await sendReply(context, this.services, welcomeReply());
+        await sendReply(context, this.services, welcomeReply(this.recorder.enabled));
       }
       await next();
     });
@@ -122,7 +131,7 @@ export class ImnovidBot extends TeamsActivityHandler {
    */
   protected override async onInstallationUpdateAddActivity(context: TurnContext): Promise<void> {
     if (context.activity.action === 'add' && !isSharedConversation(context.activity)) {
-      await sendReply(context, this.services, welcomeReply());
+      await sendReply(context, this.services, welcomeReply(this.recorder.enabled));
     }
     await super.onInstallationUpdateAddActivity(context);
   }
@@ -159,6 +168,8 @@ export class ImnovidBot extends TeamsActivityHandler {
     const text = textOf(typed, activity.value);
     setMessageText(context, text);
     this.deps.log.debug('turn.message', { channel: activity.channelId, length: text.length });
+    // "Helpful / not helpful" on the last answer (a card button, or typed right after it): not a question.
+    if (await handleFeedback(context, this.services, text)) return;
     if (text === '' && activity.channelId === 'msteams' && mentionsBot(activity)) {
       // "@Imnovid info" alone: the person wants the bot's attention, so say what it can do.
       await sendReply(context, this.services, helpReply());

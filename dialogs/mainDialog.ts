@@ -24,6 +24,7 @@ import {
   reportSideEffectReply,
 } from './helpdesk';
 import type { Reply } from '../render/renderer';
+import { askFeedback, recordUnanswered } from './learning';
 
 /** How many honest fallbacks in a row bring the helpdesk's offer. */
 const FALLBACKS_BEFORE_HELPDESK = 2;
@@ -96,7 +97,7 @@ export async function routeMessage(
   }
   if (smallTalk) {
     routed(`smalltalk:${smallTalk}`);
-    await sendReply(context, services, smallTalkReply(smallTalk));
+    await sendReply(context, services, smallTalkReply(smallTalk, services.recorder?.enabled));
     return undefined;
   }
   if (recognition.bareChoice) {
@@ -118,6 +119,9 @@ export async function routeMessage(
   if (recognition.safety?.level === 'information')
     outcome.reply = { ...outcome.reply, notes: [...(outcome.reply.notes ?? []), recognition.safety.message] };
   routed(`faq:${parts.map((p) => p.reason).join('+')}`, outcome.answered?.id);
+  recordUnanswered(context, services, recognition, outcome.fallback === true);
+  if (outcome.answered)
+    outcome.reply = await askFeedback(context, services, outcome.reply, outcome.answered.id);
   if (outcome.fallback) await sendFallback(context, services, outcome.reply);
   else await sendReply(context, services, outcome.reply);
   if (outcome.answered) await rememberAnswer(context, services, outcome.answered.id);

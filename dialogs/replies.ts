@@ -3,8 +3,12 @@
 import { texts, type Reply } from '../render/renderer';
 import type { SmallTalk } from './intents';
 
-export function welcomeReply(): Reply {
-  return { intro: [...texts.welcome], buttons: texts.menuButtons };
+/** The welcome; while recording is on (issue 13) it says so, in one extra line. */
+export function welcomeReply(recording = false): Reply {
+  return {
+    intro: [...texts.welcome, ...(recording ? [texts.recording.welcome] : [])],
+    buttons: texts.menuButtons,
+  };
 }
 
 export function helpReply(): Reply {
@@ -15,7 +19,7 @@ export function menuReply(): Reply {
   return { intro: [texts.help[0]], buttons: texts.menuButtons };
 }
 
-export function smallTalkReply(kind: SmallTalk): Reply {
-  if (kind === 'greeting') return welcomeReply();
+export function smallTalkReply(kind: SmallTalk, recording = false): Reply {
+  if (kind === 'greeting') return welcomeReply(recording);
   return { intro: [texts.smalltalk[kind]] };
 }

@@ -3,6 +3,7 @@ import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { KnowledgeBase } from '../knowledge/types';
 import type { Recognition } from './recogniser';
 import type { Logger } from '../shared/log';
+import type { Recorder } from '../learning/recorder';
 import {
   channelSupportsCards,
   isSharedConversation,
@@ -26,6 +27,10 @@ export interface BotServices {
   sideEffectReportingUrl?: string;
   /** The helpdesk's conversation state (private, expiring with the rest); absent, the helpdesk is not offered on repeated fallbacks. */
   helpdeskState?: HelpdeskState;
+  /** Records fallbacks, "Did you mean" and answer feedback when recording is on (issue 13). */
+  recorder?: Recorder;
+  /** The pair just answered, waiting for a typed "helpful" / "not helpful" (recording on only). */
+  feedbackPair?: StatePropertyAccessor<string | undefined>;
 }
 
 /** Why the helpdesk was offered: the patient asked for a person, or the bot could not answer twice in a row. */

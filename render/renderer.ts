@@ -37,6 +37,8 @@ export interface Reply {
   helpdesk?: boolean;
   /** Offer the link to the national side-effect reporting page, when one is configured. */
   reportingLink?: boolean;
+  /** Ask for "helpful / not helpful" on the answer of this pair (only while recording is on). */
+  feedback?: { pairId: string };
 }
 
 /** One line of the helpdesk, as configured (HELPDESK_CONTACTS). */
@@ -192,6 +194,7 @@ function textOfFilled(reply: Reply, ctx: RenderContext): string {
   if (reply.reportingLink && ctx.reportingUrl)
     parts.push(`${texts.reportSideEffect.action}: ${ctx.reportingUrl}`);
   if (reply.leaflet) parts.push(`${texts.leafletAction}: ${ctx.leafletUrl}`);
+  if (reply.feedback) parts.push(texts.feedback.prompt);
   return parts.join('\n\n');
 }
 
@@ -232,6 +235,26 @@ function submitAction(b: Button): Record<string, unknown> {
       msteams: { type: 'messageBack', text: b.value, displayText: b.value, value: { text: b.value } },
     },
   };
+}
+
+/**
+ * "Was this answer helpful?" with its two buttons, last on the card. Action.Submit posts the data as the
+ * activity's value in Web Chat and Teams alike (no text: nothing is echoed into the chat).
+ */
+function feedbackItems(pairId: string): Record<string, unknown>[] {
+  const button = (title: string, feedback: 'helpful' | 'not-helpful'): Record<string, unknown> => ({
+    type: 'Action.Submit',
+    title,
+    data: { feedback, pairId },
+  });
+  return [
+    textBlock(literal(texts.feedback.question), { isSubtle: true, size: 'Small', separator: true }),
+    {
+      type: 'ActionSet',
+      spacing: 'Small',
+      actions: [button(texts.feedback.helpful, 'helpful'), button(texts.feedback.notHelpful, 'not-helpful')],
+    },
+  ];
 }
 
 export function replyAsCard(original: Reply, ctx: RenderContext): Record<string, unknown> {
@@ -295,6 +318,7 @@ export function replyAsCard(original: Reply, ctx: RenderContext): Record<string,
   actions.forEach((action, i) =>
     body.push({ type: 'ActionSet', actions: [action], ...(i === 0 ? {} : { spacing: 'Small' }) }),
   );
+  if (reply.feedback) body.push(...feedbackItems(reply.feedback.pairId));
 
   return {
     type: 'AdaptiveCard',

@@ -17,6 +17,8 @@ export interface MatcherCall {
 
 export interface Harness {
   adapter: TestAdapter;
+  /** The bot itself (its recorder, for tests of learning from unanswered questions). */
+  bot: ImnovidBot;
   /** Every text the matcher was asked about, in order. */
   matcherCalls: MatcherCall[];
   /** Sends a typed message (or an imBack click, which is the same on text channels); returns the replies. */
@@ -64,6 +66,7 @@ export function createHarness(
   };
   return {
     adapter,
+    bot,
     matcherCalls,
     send,
     say: (text) => send({ text }),
