@@ -24,6 +24,8 @@ export interface BotServices {
   sideEffectReportingUrl?: string;
   /** The helpdesk's conversation state (private, expiring with the rest); absent, the helpdesk is not offered on repeated fallbacks. */
   helpdeskState?: HelpdeskState;
+  /** How long state is kept after the last message, for the privacy notice (minutes; absent: until forgotten). */
+  stateKeptMinutes?: number;
 }
 
 /** Why the helpdesk was offered: the patient asked for a person, or the bot could not answer twice in a row. */
@@ -74,6 +76,7 @@ export function renderFor(context: TurnContext, services: BotServices, reply: Re
     shared: isSharedConversation(context.activity),
     helpdesk: services.helpdesk,
     reportingUrl: services.sideEffectReportingUrl,
+    stateKeptMinutes: services.stateKeptMinutes,
   });
   // MessageData is a structural subset of Activity; only SuggestedActions' optional `to` differs in typing.
   return message as Partial<Activity>;
