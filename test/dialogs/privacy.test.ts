@@ -167,6 +167,12 @@ describe('privacy: "forget me"', () => {
 });
 
 describe('browsing: "topics"', () => {
+  it('is a command in its usual phrasings, not a question about a topic', () => {
+    for (const text of ['topics', 'All topics', 'show all questions', 'browse', 'list the topics please'])
+      expect(recogniseCommand(text), text).to.equal('topics');
+    expect(recogniseCommand('what topics are in the side effects section?')).to.equal(undefined);
+  });
+
   it('lists every section and every pair as a button on a card, and each one answers its pair exactly', async () => {
     const h = createHarness('webchat');
     const replies = await h.say('topics');
