@@ -2,7 +2,9 @@
 import {
   ActivityEx,
   ActivityTypes,
+  ConversationState,
   PrivateConversationState,
+  UserState,
   type Activity,
   TeamsActivityHandler,
   TurnContext,
@@ -29,7 +31,8 @@ import {
 } from '../dialogs/services';
 import { fellBack, handoffStatusReply, isHandoffState, personReply, recordTurn } from '../dialogs/helpdesk';
 import { createRecogniser, type Recogniser } from '../dialogs/recogniser';
-import { helpReply, welcomeReply } from '../dialogs/replies';
+import { forgottenReply, helpReply, welcomeReply } from '../dialogs/replies';
+import { FORGET_CONVERSATION_EVENT } from '../shared/forget';
 import { createSafetyGate, stopsTheTurn } from '../safety/gate';
 import { isSharedConversation, texts } from '../render/renderer';
 import { createRecorder, type Recorder } from '../learning/recorder';
@@ -37,6 +40,12 @@ import { handleFeedback } from '../dialogs/learning';
 
 /** The event a contact-centre hub sends about a handoff (Bot Framework handoff protocol). */
 const HANDOFF_STATUS = 'handoff.status';
+
+/** Marks a turn in which the patient asked to be forgotten: nothing may be stored again after it. */
+const FORGOTTEN = Symbol('forgotten');
+
+/** The channel id of Direct Line, the local one included: it is told to forget the conversation's transcript. */
+const DIRECT_LINE = 'directline';
 
 export interface BotDeps {
   config: Config;
@@ -86,6 +95,9 @@ export class ImnovidBot extends TeamsActivityHandler {
       isStaff: (context) => isStaff(context.activity, deps),
       recorder: this.recorder,
       feedbackPair: this.privateState.createProperty<string | undefined>('feedbackPairId'),
+      // In memory, state goes after STATE_IDLE_MINUTES idle; in Blob Storage it stays until forgotten.
+      stateKeptMinutes:
+        deps.config.storage.connectionString === '' ? deps.config.storage.memoryIdleMinutes : undefined,
     };
     this.dialog = new MainDialog(this.services);
     this.recogniser =
@@ -145,6 +157,8 @@ export class ImnovidBot extends TeamsActivityHandler {
         return next();
       });
     await super.run(context);
+    // "Forget me" deleted this turn's state: recording the turn or saving would write it back.
+    if (context.turnState.get(FORGOTTEN) === true) return;
     if (isMessage && sent.some((a) => a.type === ActivityTypes.Message)) {
       // Any answered turn but an honest fallback ends a run of fallbacks.
       if (!fellBack(context) && (await this.helpdeskState.fallbacks.get(context)) !== undefined)
@@ -208,6 +222,10 @@ export class ImnovidBot extends TeamsActivityHandler {
       await this.dialogState.delete(context);
       return;
     }
+    if (recognition.command === 'forget') {
+      await this.forget(context);
+      return;
+    }
     if (hit?.level === 'defer') {
       // "How many capsules should I take today?": the prescriber first; what the overview says may follow.
       this.deps.log.info('turn.safety', { level: hit.level, category: hit.category, language: hit.language });
@@ -224,6 +242,28 @@ export class ImnovidBot extends TeamsActivityHandler {
       context.turnState.set(ROUTED_FLOW, flow);
     }
     await runDialog(this.dialog, context, this.dialogState);
+  }
+
+  /**
+   * "Forget me", in any dialog state: deletes everything the bot keeps for this user and conversation
+   * (every state object's storage key, whichever storage holds it, so any flow ends and the next message
+   * starts afresh with no follow-up context or helpdesk transcript), asks a Direct Line channel to forget
+   * the conversation's transcript, and says so.
+   */
+  private async forget(context: TurnContext): Promise<void> {
+    this.deps.log.debug('turn.route', { route: 'command:forget' });
+    const { storage } = this.deps;
+    await Promise.all([
+      this.privateState.delete(context),
+      new ConversationState(storage).delete(context),
+      new UserState(storage).delete(context),
+    ]);
+    context.turnState.set(FORGOTTEN, true);
+    if (context.activity.channelId === DIRECT_LINE) {
+      await context.sendActivity({ type: ActivityTypes.Event, name: FORGET_CONVERSATION_EVENT });
+    }
+    this.deps.log.info('state.forgotten', { channel: context.activity.channelId });
+    await sendReply(context, this.services, forgottenReply());
   }
 
   /**

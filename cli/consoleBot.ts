@@ -6,6 +6,7 @@ import { installErrorHandler } from '../bots/errorHandler';
 import { loadKnowledge, type LoadedKnowledge } from '../knowledge/load';
 import { silentLogger, type Logger } from '../shared/log';
 import { ConsoleAdapter } from './consoleAdapter';
+import { topicLine } from '../render/renderer';
 
 export interface ConsoleBot {
   knowledge: LoadedKnowledge;
@@ -32,9 +33,14 @@ export function createConsoleBot(log: Logger = silentLogger, options: { staff?: 
   };
 }
 
-/** Reply text plus its buttons, numbered so the user can type the number. */
+/**
+ * Reply text plus its buttons, numbered so the user can type the number. A list the text already numbers
+ * the same way (the "topics" list) is not shown twice.
+ */
 export function formatReply(reply: Partial<Activity>): { text: string; choices: string[] } {
-  const choices = (reply.suggestedActions?.actions ?? []).map((a) => String(a.value ?? a.title));
-  const titles = (reply.suggestedActions?.actions ?? []).map((a, i) => `  ${i + 1}. ${a.title}`);
-  return { text: [reply.text ?? '', ...titles].filter(Boolean).join('\n'), choices };
+  const actions = reply.suggestedActions?.actions ?? [];
+  const choices = actions.map((a) => String(a.value ?? a.title));
+  const titles = actions.map((a, i) => topicLine(i + 1, { title: String(a.title), value: '' }));
+  const shown = titles.filter((line) => !(reply.text ?? '').includes(line));
+  return { text: [reply.text ?? '', ...shown].filter(Boolean).join('\n'), choices };
 }

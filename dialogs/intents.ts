@@ -7,7 +7,7 @@ import { alternation } from '../text/regex';
 import intents from './intents.json';
 import flows from './flows.json';
 
-export type Command = 'help' | 'cancel' | 'menu' | 'none' | 'handoff';
+export type Command = 'help' | 'cancel' | 'menu' | 'none' | 'handoff' | 'forget' | 'topics';
 export type SmallTalk = 'greeting' | 'thanks' | 'bye' | 'whoami' | 'decline';
 export type FlowId = 'howToTake' | 'risk';
 

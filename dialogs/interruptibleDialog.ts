@@ -8,7 +8,7 @@ import {
   type DialogTurnResult,
 } from 'botbuilder-dialogs';
 import { messageText, recognitionOf, sendReply, type BotServices } from './services';
-import { helpReply, menuReply } from './replies';
+import { helpReply, menuReply, topicsReply } from './replies';
 import type { Recognition } from './recogniser';
 import { texts } from '../render/renderer';
 
@@ -51,6 +51,10 @@ export abstract class InterruptibleDialog extends ComponentDialog {
       case 'menu':
       case 'none':
         await sendReply(dc.context, this.services, menuReply());
+        return dc.cancelAllDialogs();
+      case 'topics':
+        // Browsing every answer leaves the flow: a question chosen from the list is answered on its own.
+        await sendReply(dc.context, this.services, topicsReply(this.services.kb));
         return dc.cancelAllDialogs();
       default:
         break;

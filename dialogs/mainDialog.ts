@@ -12,7 +12,7 @@ import { GuidedFlowDialog } from './guidedFlowDialog';
 import { flowData, flowIds } from './intents';
 import { messageText, recognitionOf, rememberAnswer, sendReply, type BotServices } from './services';
 import { faqReply, unclearReply, fallbackReply } from './faq';
-import { helpReply, menuReply, smallTalkReply } from './replies';
+import { helpReply, menuReply, smallTalkReply, topicsReply } from './replies';
 import { isReroute } from './interruptibleDialog';
 import { staffLines } from './staff';
 import {
@@ -71,6 +71,10 @@ export async function routeMessage(
   if (command) routed(`command:${command}`);
   if (command === 'help') {
     await sendReply(context, services, helpReply());
+    return undefined;
+  }
+  if (command === 'topics') {
+    await sendReply(context, services, topicsReply(services.kb));
     return undefined;
   }
   if (command === 'none') {

@@ -31,6 +31,8 @@ export interface BotServices {
   recorder?: Recorder;
   /** The pair just answered, waiting for a typed "helpful" / "not helpful" (recording on only). */
   feedbackPair?: StatePropertyAccessor<string | undefined>;
+  /** How long state is kept after the last message, for the privacy notice (minutes; absent: until forgotten). */
+  stateKeptMinutes?: number;
 }
 
 /** Why the helpdesk was offered: the patient asked for a person, or the bot could not answer twice in a row. */
@@ -81,6 +83,7 @@ export function renderFor(context: TurnContext, services: BotServices, reply: Re
     shared: isSharedConversation(context.activity),
     helpdesk: services.helpdesk,
     reportingUrl: services.sideEffectReportingUrl,
+    stateKeptMinutes: services.stateKeptMinutes,
   });
   // MessageData is a structural subset of Activity; only SuggestedActions' optional `to` differs in typing.
   return message as Partial<Activity>;

@@ -39,6 +39,14 @@ export interface Reply {
   reportingLink?: boolean;
   /** Ask for "helpful / not helpful" on the answer of this pair (only while recording is on). */
   feedback?: { pairId: string };
+  /** Every section of the overview with its pairs' questions as buttons ("topics"), after the intro. */
+  topics?: TopicSection[];
+}
+
+/** One section of the "topics" list: its heading and a button per pair. */
+export interface TopicSection {
+  title: string;
+  buttons: Button[];
 }
 
 /** One line of the helpdesk, as configured (HELPDESK_CONTACTS). */
@@ -64,6 +72,8 @@ export interface RenderContext {
   helpdesk?: ContactData[];
   /** The national side-effect reporting page of the deployment's country, if configured. */
   reportingUrl?: string;
+  /** How long conversation state is kept after the last message (minutes); absent or 0: until forgotten. */
+  stateKeptMinutes?: number;
 }
 
 /** A Bot Framework message activity as plain data (the renderer does not depend on botbuilder). */
@@ -80,14 +90,37 @@ export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 export const CARD_VERSION = '1.5';
 
 /** What our own texts' {placeholders} stand for. */
-export function templateValues(ctx: Pick<RenderContext, 'kb' | 'emergencyNumber'>): Record<string, string> {
+export function templateValues(
+  ctx: Pick<RenderContext, 'kb' | 'emergencyNumber' | 'stateKeptMinutes'>,
+): Record<string, string> {
   return {
     medicine: ctx.kb.medicine,
     activeSubstance: ctx.kb.activeSubstance,
     updated: ctx.kb.lastUpdatedText,
     documentId: ctx.kb.documentId,
     emergency: ctx.emergencyNumber,
+    keptFor: keptFor(ctx.stateKeptMinutes),
   };
+}
+
+/** How long the privacy notice says state is kept: the idle time of in-memory state, or until forgotten. */
+function keptFor(minutes: number | undefined): string {
+  return minutes !== undefined && minutes > 0
+    ? fillPlaceholders(texts.privacy.keptFor.minutes, { minutes: String(minutes) })
+    : texts.privacy.keptFor.untilForgotten;
+}
+
+/** The "topics" list as text: each section's heading, then its questions numbered on across sections. */
+function topicsText(topics: TopicSection[] | undefined): string[] {
+  let n = 0;
+  return (topics ?? []).map((section) =>
+    [section.title, ...section.buttons.map((b) => topicLine(++n, b))].join('\n'),
+  );
+}
+
+/** One numbered question of the "topics" list as text (the console numbers its choices the same way). */
+export function topicLine(n: number, button: Button): string {
+  return `  ${n}. ${button.title}`;
 }
 
 function sourceLine(pair: QAPair, ctx: Pick<RenderContext, 'kb' | 'emergencyNumber'>): string {
@@ -179,6 +212,7 @@ export function replyAsText(reply: Reply, ctx: RenderContext): string {
 function textOfFilled(reply: Reply, ctx: RenderContext): string {
   const parts: string[] = [];
   if (reply.intro) parts.push(...reply.intro);
+  parts.push(...topicsText(reply.topics));
   const blocks = reply.blocks ?? [];
   blocks.forEach((block, i) => {
     parts.push(
@@ -271,6 +305,13 @@ export function replyAsCard(original: Reply, ctx: RenderContext): Record<string,
   } else {
     for (const line of reply.intro ?? []) body.push(textBlock(literal(line)));
   }
+  // "Topics": each section as a heading with a full-width button per question.
+  for (const section of reply.topics ?? []) {
+    body.push(textBlock(literal(section.title), { style: 'heading', weight: 'Bolder', separator: true }));
+    section.buttons.forEach((b, i) =>
+      body.push({ type: 'ActionSet', actions: [submitAction(b)], spacing: i === 0 ? 'Default' : 'Small' }),
+    );
+  }
   const blocks = reply.blocks ?? [];
   blocks.forEach((block, i) => {
     const items: Record<string, unknown>[] = [];
@@ -335,8 +376,9 @@ export function render(reply: Reply, ctx: RenderContext): MessageData {
   const hasButtons = (reply.buttons?.length ?? 0) > 0;
   const hasLinks =
     (reply.helpdesk && (ctx.helpdesk?.length ?? 0) > 0) || (reply.reportingLink && !!ctx.reportingUrl);
+  const hasTopics = (reply.topics?.length ?? 0) > 0;
   const hasContent =
-    (reply.blocks?.length ?? 0) > 0 || reply.urgent || hasButtons || reply.leaflet || hasLinks;
+    (reply.blocks?.length ?? 0) > 0 || reply.urgent || hasButtons || reply.leaflet || hasLinks || hasTopics;
   if (ctx.cards && hasContent) {
     // No message text beside the card: Teams and Web Chat would show the answer twice.
     return {
@@ -357,9 +399,11 @@ export function render(reply: Reply, ctx: RenderContext): MessageData {
     };
   }
   const message: MessageData = { type: 'message', text, textFormat: 'plain', inputHint: 'acceptingInput' };
-  if (hasButtons) {
+  // The topics' questions are suggested actions too, numbered as in the text, so a number picks one.
+  const actions = [...(reply.topics ?? []).flatMap((t) => t.buttons), ...(reply.buttons ?? [])];
+  if (actions.length > 0) {
     message.suggestedActions = {
-      actions: reply.buttons!.map((b) => ({ type: 'imBack', title: b.title, value: b.value })),
+      actions: actions.map((b) => ({ type: 'imBack', title: b.title, value: b.value })),
     };
   }
   return message;

@@ -17,7 +17,7 @@ export type ChannelLabel = (typeof CHANNELS)[number] | 'other';
 const OUTCOMES: Record<string, ReadonlySet<string>> = {
   flow: new Set<FlowId>(['howToTake', 'risk']),
   smalltalk: new Set<SmallTalk>(['greeting', 'thanks', 'bye', 'whoami', 'decline']),
-  command: new Set<Command>(['help', 'cancel', 'menu', 'none', 'handoff']),
+  command: new Set<Command>(['help', 'cancel', 'menu', 'none', 'handoff', 'forget', 'topics']),
   helpdesk: new Set(['person', 'repeated-fallbacks', 'report-side-effect']),
   unclear: new Set(['bare-choice']),
   safety: new Set<SafetyLevel>(['emergency', 'urgent', 'defer', 'notice', 'information']),

@@ -13,6 +13,9 @@ import flows from '../dialogs/flows.json';
 import { channelActivity } from './activities';
 import { TRANSCRIPT_LENGTH } from '../dialogs/helpdesk';
 import { DEV_ACCOUNT_KEY, startAzurite, type Azurite } from './azurite';
+import texts from '../render/texts.json';
+import { fillPlaceholders } from '../render/placeholders';
+import type { WireActivity } from '../channels/directline';
 
 interface ReplyActivity {
   type: string;
@@ -46,6 +49,53 @@ async function startApp(
 async function stopApp(app: App): Promise<void> {
   await app.close();
 }
+
+/** A local Direct Line conversation as the channel started it. */
+interface Started {
+  conversationId: string;
+  token: string;
+}
+
+async function directLine(
+  base: string,
+  token: string | undefined,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  const res = await fetch(`${base}/v3/directline/conversations${path}`, {
+    method: body === undefined && path !== '' ? 'GET' : 'POST',
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  expect(res.status, path).to.be.oneOf([200, 201]);
+  return res.json();
+}
+
+const startConversation = async (base: string): Promise<Started> =>
+  (await directLine(base, undefined, '', {})) as Started;
+
+const activities = async (
+  base: string,
+  started: Started,
+): Promise<{ activities: WireActivity[]; watermark: string }> =>
+  (await directLine(base, started.token, `/${started.conversationId}/activities`)) as {
+    activities: WireActivity[];
+    watermark: string;
+  };
+
+const postMessage = async (base: string, started: Started, text: string): Promise<void> => {
+  await directLine(base, started.token, `/${started.conversationId}/activities`, {
+    type: 'message',
+    from: { id: 'patient', role: 'user' },
+    text,
+  });
+};
+
+/** A text as it appears inside JSON (quotes and other escapes). */
+const literalJson = (text: string): string => JSON.stringify(text).slice(1, -1);
 
 const allText = (replies: ReplyActivity[]): string => replies.map((r) => r.text ?? '').join('\n');
 
@@ -121,6 +171,85 @@ describe('conversation state storage', () => {
         const body = JSON.stringify(state);
         for (const text of userTexts) expect(body.toLowerCase()).not.to.include(text);
       }
+    });
+  });
+
+  describe('"forget me" over the local Direct Line', () => {
+    const forgotten = fillPlaceholders(texts.privacy.forgotten, { medicine: kb.medicine });
+    const option = flows.howToTake.options.find((o) => o.id === 'dexamethasone')!;
+    const optionIntro = option.intro.replace('{medicine}', kb.medicine);
+
+    /** The conversation's stored activities, once `done` holds for them (8 s at most). */
+    async function logWhen(
+      base: string,
+      started: Started,
+      done: (log: WireActivity[]) => boolean,
+    ): Promise<WireActivity[]> {
+      const deadline = Date.now() + 8000;
+      for (;;) {
+        const log = (await activities(base, started)).activities;
+        if (done(log)) return log;
+        if (Date.now() > deadline) throw new Error(`timed out; saw ${JSON.stringify(log).slice(0, 400)}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    }
+    const fromBot = (log: WireActivity[]): WireActivity[] => log.filter((a) => a.from?.role === 'bot');
+    const everything = (log: WireActivity[]): string => JSON.stringify(log);
+
+    /**
+     * A flow begun, then "forget me": the stored transcript and state go, and the next message starts
+     * afresh. `stateOf` says whether the storage still holds anything of the conversation.
+     */
+    async function forgetsEverything(
+      env: Record<string, string>,
+      stateOf: (app: App, conversationId: string) => Promise<boolean>,
+    ): Promise<void> {
+      const { app, base } = await startApp({ LOG_LEVEL: 'error', ...env });
+      try {
+        const started = await startConversation(base);
+        await logWhen(base, started, (log) => fromBot(log).length >= 1); // the welcome
+        await postMessage(base, started, 'how do I take it');
+        const before = await logWhen(base, started, (log) => fromBot(log).length >= 2);
+        expect(everything(before)).to.include('how do I take it');
+        expect(everything(before)).to.include(literalJson(flows.howToTake.prompt));
+        expect(await stateOf(app, started.conversationId)).to.equal(true);
+
+        await postMessage(base, started, 'forget me');
+        const after = await logWhen(base, started, (log) => log.some((a) => a.text === forgotten));
+        // Only the confirmation is left: none of the earlier messages, either way, nor "forget me" itself.
+        expect(after.map((a) => a.text)).to.deep.equal([forgotten]);
+        expect(everything(after)).not.to.include('how do I take it');
+        expect(everything(after)).not.to.include('forget me');
+        expect(everything(after)).not.to.include(literalJson(flows.howToTake.prompt));
+        // Watermarks and ids go on from where they were, so a client's next poll is not confused.
+        expect(Number((await activities(base, started)).watermark)).to.be.greaterThan(before.length);
+        expect(await stateOf(app, started.conversationId)).to.equal(false);
+
+        // The flow ended with the state: its answer is read afresh, not as an answer to the flow.
+        await postMessage(base, started, 'just dexamethasone');
+        const next = await logWhen(base, started, (log) => fromBot(log).length >= 2);
+        expect(everything(next)).not.to.include(literalJson(optionIntro));
+      } finally {
+        await stopApp(app);
+      }
+    }
+
+    it('in memory: deletes the state and the stored transcript', async () => {
+      await forgetsEverything({}, async (app) => (app.storage as BoundedMemoryStorage).size > 0);
+    });
+
+    it('in Azure Blob Storage (Azurite): deletes the state blobs and the stored transcript', async () => {
+      const container = `forget-${process.pid}`;
+      const client = new ContainerClient(azurite.connectionString, container);
+      const blobsOf = async (conversationId: string): Promise<string[]> => {
+        const names: string[] = [];
+        for await (const blob of client.listBlobsFlat()) names.push(blob.name);
+        return names.filter((n) => n.includes(conversationId));
+      };
+      await forgetsEverything(
+        { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_STORAGE_CONTAINER: container },
+        async (_app, conversationId) => (await blobsOf(conversationId)).length > 0,
+      );
     });
   });
 

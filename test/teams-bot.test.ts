@@ -17,6 +17,7 @@ import { faqOutcome } from './faqOutcome';
 import { flowData, type FlowId } from '../dialogs/intents';
 import { fillPlaceholders } from '../render/placeholders';
 import { ADAPTIVE_CARD, answerText, templateValues, texts } from '../render/renderer';
+import { HELP_BUTTONS } from '../dialogs/replies';
 import type { QAPair } from '../knowledge/types';
 
 type Json = Record<string, unknown>;
@@ -247,7 +248,7 @@ describe('Teams: the bot in Microsoft Teams', () => {
           flowData.howToTake.options.map((o) => o.title),
         );
         expect(submitTitles(cardOf(prompts[1]))).to.deep.equal(flowData.risk.options.map((o) => o.title));
-        expect(submitTitles(cardOf(prompts[2]))).to.deep.equal(texts.menuButtons.map((b) => b.title));
+        expect(submitTitles(cardOf(prompts[2]))).to.deep.equal(HELP_BUTTONS.map((b) => b.title));
       });
     }
 

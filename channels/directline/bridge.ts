@@ -5,6 +5,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type * as restify from 'restify';
 import type { Logger } from '../../shared/log';
+import { FORGET_CONVERSATION_EVENT } from '../../shared/forget';
 import type { Account, Conversation, ConversationStore, WireActivity } from './store';
 import { StoreFullError } from './store';
 import { CONNECTOR_PREFIX } from './paths';
@@ -161,6 +162,13 @@ export function mountConnectorRoutes(server: restify.Server, ctx: BridgeContext)
       return;
     }
     const { serviceUrl: _serviceUrl, id: _id, timestamp: _timestamp, ...reply } = body as WireActivity;
+    if (reply.type === 'event' && reply.name === FORGET_CONVERSATION_EVENT) {
+      // "Forget me": the transcript kept so far goes; the event itself is neither stored nor shown.
+      const dropped = ctx.store.forget(conversation);
+      ctx.log.info('directline.transcript_forgotten', { activities: dropped });
+      res.send(200, { id: `${conversation.id}|forgotten` });
+      return;
+    }
     const activity: WireActivity = {
       ...reply,
       channelId: CHANNEL_ID,

@@ -64,6 +64,11 @@ export interface Conversation {
   userTransients: number;
   /** Size (JSON characters) of the user's activities in the log. */
   userBytes: number;
+  /**
+   * Activities removed from the start of the log when the bot asked the channel to forget them ("forget
+   * me"): ids and watermarks go on counting from the total, and the activity cap still counts them.
+   */
+  forgotten: number;
 }
 
 export interface StoreOptions {
@@ -167,6 +172,7 @@ export class ConversationStore {
       transientCount: 0,
       userTransients: 0,
       userBytes: 0,
+      forgotten: 0,
     };
     this.conversations.set(conversation.id, conversation);
     this.perClient.set(owner, held + 1);
@@ -272,13 +278,31 @@ export class ConversationStore {
   }
 
   isFull(conversation: Conversation): boolean {
-    return conversation.log.length + conversation.userTransients >= this.maxActivities;
+    return this.total(conversation) + conversation.userTransients >= this.maxActivities;
+  }
+
+  /** Activities ever stored in the conversation, forgotten ones included: the next id and the watermark. */
+  private total(conversation: Conversation): number {
+    return conversation.forgotten + conversation.log.length;
+  }
+
+  /**
+   * Forgets the conversation's transcript: every activity stored so far is dropped from memory, so no
+   * client can read it again (GET .../activities, a stream's replay). The conversation, its tokens and
+   * its open streams stay, and ids and watermarks go on from where they were.
+   */
+  forget(conversation: Conversation): number {
+    const dropped = conversation.log.length;
+    conversation.forgotten += dropped;
+    conversation.log.splice(0, dropped);
+    this.touch(conversation);
+    return dropped;
   }
 
   /** Stores an activity with the next id and a server timestamp and pushes it to the listeners. */
   append(conversation: Conversation, activity: WireActivity): WireActivity {
     if (this.isFull(conversation)) throw new StoreFullError('conversation');
-    const sequence = conversation.log.length;
+    const sequence = this.total(conversation);
     const stored: WireActivity = {
       ...activity,
       id: `${conversation.id}|${String(sequence).padStart(7, '0')}`,
@@ -310,8 +334,12 @@ export class ConversationStore {
    * A missing, malformed or out-of-range watermark replays from the start.
    */
   since(conversation: Conversation, watermark: string | undefined): ActivitySet {
-    const from = parseWatermark(watermark, conversation.log.length);
-    return { activities: conversation.log.slice(from), watermark: String(conversation.log.length) };
+    const total = this.total(conversation);
+    const from = parseWatermark(watermark, total);
+    return {
+      activities: conversation.log.slice(Math.max(0, from - conversation.forgotten)),
+      watermark: String(total),
+    };
   }
 
   subscribe(conversation: Conversation, listener: ActivityListener): () => void {
@@ -372,7 +400,7 @@ export class ConversationStore {
   }
 
   private notify(conversation: Conversation, activities: WireActivity[]): void {
-    const set: ActivitySet = { activities, watermark: String(conversation.log.length) };
+    const set: ActivitySet = { activities, watermark: String(this.total(conversation)) };
     for (const listener of conversation.listeners) listener(set);
   }
 }

@@ -67,6 +67,7 @@ function pageConfig(config: Config): PageConfig {
     accent: DEFAULT_ACCENT,
     avatars: webTexts.avatars,
     status: webTexts.status,
+    save: webTexts.save,
     directLine: azure
       ? { mode: 'azure', domain: azureDirectLineBase(config), tokenUrl: TOKEN_PATH }
       : { mode: 'local', domain: DIRECT_LINE_PREFIX, tokenUrl: `${DIRECT_LINE_PREFIX}/tokens/generate` },

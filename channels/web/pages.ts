@@ -18,6 +18,7 @@ export interface PageConfig {
   accent: string;
   avatars: WebTexts['avatars'];
   status: WebTexts['status'];
+  save: WebTexts['save'];
   directLine: {
     /** azure: token from our /api/directline/token; local: token from the built-in channel. */
     mode: 'azure' | 'local';
@@ -60,6 +61,7 @@ export function renderChatPage(assets: WebAssets, config: PageConfig, emergencyN
 <header class="page-header" aria-label="About this chat">
 <h1 class="page-title">${escapeHtml(config.botName)}</h1>
 <p class="page-note">${note}</p>
+<button type="button" class="chat-save" id="chat-save" hidden>${text(webTexts.save.button)}</button>
 </header>
 <main class="chat" id="webchat" aria-label="${text(webTexts.page.chatLabel)}">
 <p class="chat-status" id="chat-status" role="status">${text(config.status.loading)}</p>

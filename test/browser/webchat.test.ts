@@ -3,6 +3,7 @@
 // "how do I take it" flow, resuming after a reload, the embeddable widget by keyboard, and axe checks.
 import { expect } from 'chai';
 import * as http from 'node:http';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -689,6 +690,49 @@ describe('browser: chat page, widget and accessibility (headless Chromium)', fun
       },
     );
   }
+
+  /** Clicks "Save this conversation" in `scope` and returns the downloaded file's name and text. */
+  async function saveConversation(scope: Scope): Promise<{ name: string; text: string; requests: string[] }> {
+    const requests: string[] = [];
+    const onRequest = (req: { url(): string }): void => {
+      requests.push(req.url());
+    };
+    page.on('request', onRequest);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      scope.getByRole('button', { name: webTexts.save.button }).click(),
+    ]);
+    const path = await download.path();
+    page.off('request', onRequest);
+    return { name: download.suggestedFilename(), text: readFileSync(path, 'utf8'), requests };
+  }
+
+  browserIt('saves the conversation as a text file made in the browser, and axe finds nothing', async () => {
+    await page.goto(`${base}/`);
+    await waitForWelcome(page);
+    await ask(page, 'What is Imnovid used for?');
+    const saved = await saveConversation(page);
+    expect(saved.name).to.match(/^imnovid-conversation-\d{4}-\d{2}-\d{2}\.txt$/);
+    expect(saved.text).to.contain(webTexts.save.note);
+    expect(saved.text).to.contain(botTexts.welcome[1]);
+    expect(saved.text).to.contain(`${webTexts.save.you}:\nWhat is Imnovid used for?`);
+    expect(saved.text).to.contain(pair('what.overview').answer[0]);
+    // Made in the page: no request reached any server but the blob: URL itself.
+    expect(saved.requests.filter((u) => !u.startsWith('blob:'))).to.deep.equal([]);
+    expect(await seriousViolations()).to.deep.equal([]);
+  });
+
+  browserIt('saves the conversation from the widget on /demo', async () => {
+    await page.goto(`${base}/demo`);
+    await page.locator('.launcher').click();
+    const frame = page.frameLocator('iframe');
+    await waitForWelcome(frame);
+    await ask(frame, 'Can men take Imnovid?');
+    const saved = await saveConversation(frame);
+    expect(saved.text).to.contain(`${webTexts.save.you}:\nCan men take Imnovid?`);
+    expect(saved.text).to.contain(pair('risks.men').answer[0]);
+    expect(await seriousViolations()).to.deep.equal([]);
+  });
 
   async function seriousViolations(): Promise<string[]> {
     const result = await new AxeBuilder({ page })

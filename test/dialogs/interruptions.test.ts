@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import flows from '../../dialogs/flows.json';
 import texts from '../../render/texts.json';
+import { HELP_BUTTONS } from '../../dialogs/replies';
 import { createHarness, knowledge, textOf, buttonsOf, type Harness } from '../dialogs.harness';
 import { isQuestion, type FlowId } from '../../dialogs/intents';
 import { OFF_TOPIC_TOKEN } from '../../knowledge/match/normalise';
@@ -58,7 +59,7 @@ describe('dialogs: global commands at any step', () => {
       const h = await midFlow();
       const replies = await h.say(word);
       expect(replies).to.have.length(1);
-      expect(buttonsOf(replies)).to.deep.equal(texts.menuButtons);
+      expect(buttonsOf(replies)).to.deep.equal(HELP_BUTTONS);
       expect(textOf(await h.say('Side effects'))).not.to.include(flows.risk.verdict);
     });
   }
@@ -66,7 +67,7 @@ describe('dialogs: global commands at any step', () => {
   it('help outside a flow shows the help and the menu', async () => {
     const replies = await createHarness().say('help');
     expect(textOf(replies)).to.include(texts.help[0]);
-    expect(buttonsOf(replies)).to.deep.equal(texts.menuButtons);
+    expect(buttonsOf(replies)).to.deep.equal(HELP_BUTTONS);
   });
 });
 

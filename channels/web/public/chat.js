@@ -195,13 +195,84 @@
     };
   }
 
-  function render(directLine, current) {
+  /**
+   * "Save this conversation": the transcript's lines as a text file, made here from memory (a blob: URL);
+   * nothing is sent to or kept on the server.
+   */
+  function download(lines) {
+    var now = new Date();
+    var heading = config.save.heading
+      .replace('{botName}', config.botName)
+      .replace('{date}', now.toLocaleString(locale));
+    var body = [heading, config.save.note].concat(lines).join('\n\n') + '\n';
+    var url = window.URL.createObjectURL(new window.Blob([body], { type: 'text/plain;charset=utf-8' }));
+    var link = document.createElement('a');
+    link.href = url;
+    link.download = config.save.fileName + '-' + now.toISOString().slice(0, 10) + '.txt';
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    window.setTimeout(function () {
+      window.URL.revokeObjectURL(url);
+    }, 1000);
+  }
+
+  /**
+   * Keeps the messages Web Chat shows, both ways, for "Save this conversation" (cards as their plain-text
+   * fallback, which the bot writes with the same content), and shows the button. Returns Web Chat's store.
+   */
+  function transcriptKeeper() {
+    var seen = {};
+    var lines = [];
+    var record = function (activity) {
+      if (!activity || activity.type !== 'message' || (activity.id && seen[activity.id])) return;
+      if (activity.id) seen[activity.id] = true;
+      var card = (activity.attachments || []).filter(function (a) {
+        return a && a.contentType === 'application/vnd.microsoft.card.adaptive' && a.content;
+      })[0];
+      var text =
+        activity.text ||
+        (card && typeof card.content.fallbackText === 'string' ? card.content.fallbackText : '');
+      if (!text) return;
+      var fromBot = activity.from && activity.from.role === 'bot';
+      var time = activity.timestamp ? new Date(activity.timestamp) : new Date();
+      lines.push(
+        '[' +
+          time.toLocaleString(locale) +
+          '] ' +
+          (fromBot ? config.botName : config.save.you) +
+          ':\n' +
+          text,
+      );
+    };
+    var button = document.getElementById('chat-save');
+    if (button) {
+      button.hidden = false;
+      button.addEventListener('click', function () {
+        download(lines);
+      });
+    }
+    // Web Chat's store sees every activity it shows, replayed ones included, in order.
+    return window.WebChat.createStore({}, function () {
+      return function (next) {
+        return function (action) {
+          if (action && action.type === 'DIRECT_LINE/INCOMING_ACTIVITY' && action.payload) {
+            record(action.payload.activity);
+          }
+          return next(action);
+        };
+      };
+    });
+  }
+
+  function render(directLine, current, store) {
     var root = document.createElement('div');
     root.className = 'chat-root';
     chatElement.appendChild(root);
     window.WebChat.renderWebChat(
       {
         directLine: directLine,
+        store: store,
         userID: current.userId,
         locale: locale,
         cardActionMiddleware: cardActionMiddleware,
@@ -262,7 +333,7 @@
     window.addEventListener('pagehide', function () {
       if (wasOnline) persist();
     });
-    render(directLine, current);
+    render(directLine, current, transcriptKeeper());
   }
 
   function reload() {

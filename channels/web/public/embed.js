@@ -168,7 +168,7 @@
         // (Same-origin, as on /demo, a sandbox with scripts and same-origin would protect nothing.)
         frame.setAttribute(
           'sandbox',
-          'allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox',
+          'allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox allow-downloads',
         );
       }
       frame.setAttribute('referrerpolicy', 'strict-origin-when-cross-origin');
