@@ -181,10 +181,10 @@ describe('browser: what a patient sees on a desktop and a phone (screenshots)', 
       await flowAnswer.scrollIntoViewIfNeeded();
       await expectLabelsFit(page);
       await shoot(`${device}-3-flow-answer`);
-      // The whole card too, from the flow's intro to its buttons (the greyed context of the quotes).
-      const cardFile = join(folder, `${device}-3-flow-answer-card.png`);
-      await flowAnswer.screenshot({ path: cardFile });
-      shots.push(cardFile);
+      // And its top: the quoted spans inside their whole sentences, the left-out words greyed.
+      await flowAnswer.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await shoot(`${device}-3b-flow-answer-top`);
 
       const urgent = await ask(page, 'I have chest pain and it is getting worse');
       expect(await urgent.locator('.ac-pushButton', { hasText: 'Call 112' }).count()).to.equal(1);
