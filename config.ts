@@ -20,7 +20,10 @@ export interface Config {
   anonymousServiceUrls: string[];
   /** Emergency phone number given with urgent advice. */
   emergencyNumber: string;
-  /** Where the "package leaflet" action points: EMA's product page for the medicine. */
+  /**
+   * The package leaflet link: the product information document of the deployment's country (default: the
+   * EMA product-information PDF, which holds the package leaflet).
+   */
   leafletUrl: string;
   /** Log verbosity; message text and user ids are never logged whatever the level. */
   logLevel: 'error' | 'info' | 'debug';
@@ -269,7 +272,7 @@ export function loadConfig(env: Env = process.env): Config {
     emergencyNumber: env.EMERGENCY_NUMBER?.trim() || '112',
     leafletUrl:
       env.LEAFLET_URL?.trim() ||
-      'https://www.ema.europa.eu/en/medicines/human/EPAR/imnovid-previously-pomalidomide-celgene',
+      'https://www.ema.europa.eu/en/documents/product-information/imnovid-epar-product-information_en.pdf',
     logLevel,
     http: {
       trustedProxies: listFrom(env, 'TRUSTED_PROXIES'),

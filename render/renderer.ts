@@ -4,6 +4,7 @@
 import type { KnowledgeBase, QAPair } from '../knowledge/types';
 import texts from './texts.json';
 import { fillPlaceholders } from './placeholders';
+import { layoutOf, needsDisclaimer, shortLabel, unitOf, unitText, type Unit } from './layout';
 
 export interface Button {
   title: string;
@@ -123,14 +124,121 @@ export function topicLine(n: number, button: Button): string {
   return `  ${n}. ${button.title}`;
 }
 
+/** The short source line: the overview and its date (the section is no longer named: say it once). */
 function sourceLine(pair: QAPair, ctx: Pick<RenderContext, 'kb' | 'emergencyNumber'>): string {
   return fillPlaceholders(texts.sourceLine, { ...templateValues(ctx), section: pair.provenance.section });
+}
+
+/** The sentences of a block, before layout. */
+function sentencesOf(block: AnswerBlock): string[] {
+  const { answer } = block.pair;
+  return block.sentences ? block.sentences.map((i) => answer[i]).filter((a) => a !== undefined) : answer;
+}
+
+/**
+ * Whether the reply carries the general disclaimer (and the leaflet link with it): asked for, and either
+ * no answers at all or an answer from a topic where it matters (dosing, risks, pregnancy; data in
+ * presentation.json). Other answers keep only their short source line: the disclaimer is in the welcome
+ * and the page header.
+ */
+export function showsDisclaimer(reply: Reply): boolean {
+  if (!reply.defer) return false;
+  const blocks = reply.blocks ?? [];
+  return blocks.length === 0 || blocks.some((b) => needsDisclaimer(b.pair));
+}
+
+/** The leaflet link: on replies without answers (fallback, welcome), or with the disclaimer. */
+function showsLeaflet(reply: Reply): boolean {
+  if (!reply.leaflet) return false;
+  return (reply.blocks ?? []).length === 0 || showsDisclaimer(reply);
+}
+
+/** A button's label: the pair's short label when the button asks a pair's canonical question. */
+export function buttonTitle(b: Button, ctx: Pick<RenderContext, 'kb'>): string {
+  return shortLabel(ctx.kb, b.value) ?? b.title;
+}
+
+/** A unit as plain text: a list as its lead-in and "•" lines, a quote with its context in brackets. */
+function unitAsText(unit: Unit): string {
+  if (unit.kind === 'text') return unit.text;
+  if (unit.kind === 'list') return [unit.lead, ...unit.items.map((i) => `• ${i}`)].filter(Boolean).join('\n');
+  return unit.runs
+    .map((r) => {
+      if (!r.context) return r.text;
+      const [, before, words, after] = /^(\s*)([\s\S]*?)(\s*)$/.exec(r.text)!;
+      return `${before}[${words}]${after}`;
+    })
+    .join('');
+}
+
+/** Units as paragraphs: running sentences together, a list or a quote on lines of its own. */
+function unitsAsText(units: Unit[]): string {
+  const out: string[] = [];
+  let run: string[] = [];
+  for (const unit of units) {
+    if (unit.kind === 'text') {
+      run.push(unit.text);
+      continue;
+    }
+    if (run.length > 0) out.push(run.join(' '));
+    run = [];
+    out.push(unitAsText(unit));
+  }
+  if (run.length > 0) out.push(run.join(' '));
+  return out.join('\n');
+}
+
+/** The card elements of units: running sentences in one TextBlock, a list as a markdown list. */
+function unitsAsCard(units: Unit[]): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  let run: string[] = [];
+  const flush = (): void => {
+    if (run.length > 0) out.push(textBlock(literal(run.join(' '))));
+    run = [];
+  };
+  for (const unit of units) {
+    if (unit.kind === 'text') {
+      run.push(unit.text);
+      continue;
+    }
+    flush();
+    if (unit.kind === 'list') {
+      if (unit.lead) out.push(textBlock(literal(unit.lead)));
+      out.push(
+        textBlock(unit.items.map((i) => `- ${literal(i)}`).join('\n'), unit.lead ? { spacing: 'Small' } : {}),
+      );
+    } else {
+      // The whole sentence: the quoted words as they are, the words the answer leaves out in italic grey.
+      out.push({
+        type: 'RichTextBlock',
+        inlines: unit.runs.map((r) =>
+          r.context
+            ? { type: 'TextRun', text: r.text, isSubtle: true, italic: true }
+            : { type: 'TextRun', text: r.text },
+        ),
+      });
+    }
+  }
+  flush();
+  return out;
 }
 
 export function answerText(pair: QAPair, sentences?: number[]): string {
   return (sentences ? sentences.map((i) => pair.answer[i]).filter((a) => a !== undefined) : pair.answer).join(
     ' ',
   );
+}
+
+/** The answer's sentences as the patient reads them, whole (a quoted span inside its whole sentence). */
+export function answerShown(pair: QAPair, kb: KnowledgeBase, sentences?: number[]): string {
+  return sentencesOf({ pair, sentences })
+    .map((s) => unitText(unitOf(s, kb)))
+    .join(' ');
+}
+
+/** The answer as a plain-text reply writes it: lists as "•" lines, a quote's context in brackets. */
+export function answerAsText(pair: QAPair, kb: KnowledgeBase, sentences?: number[]): string {
+  return unitsAsText(sentencesOf({ pair, sentences }).map((s) => unitOf(s, kb)));
 }
 
 /**
@@ -141,15 +249,6 @@ function filled(reply: Reply, ctx: RenderContext): Reply {
   const values = templateValues(ctx);
   const fill = (lines?: string[]): string[] | undefined => lines?.map((l) => fillPlaceholders(l, values));
   return { ...reply, intro: fill(reply.intro), notes: fill(reply.notes) };
-}
-
-/**
- * Whether block i is the last of a run of blocks quoting the same section: the source line is shown
- * once per run, after it, instead of repeating the same line under every passage of one section.
- */
-function endsSectionRun(blocks: AnswerBlock[], i: number): boolean {
-  const next = blocks[i + 1];
-  return !next || next.pair.provenance.section !== blocks[i].pair.provenance.section;
 }
 
 /** A phone number as a tap-to-call link: `tel:` and the number without its spaces. */
@@ -215,25 +314,25 @@ function textOfFilled(reply: Reply, ctx: RenderContext): string {
   parts.push(...topicsText(reply.topics));
   const blocks = reply.blocks ?? [];
   blocks.forEach((block, i) => {
+    const { shown, more } = layoutOf(sentencesOf(block), ctx.kb);
     parts.push(
-      [block.label ? `${block.label}:` : '', answerText(block.pair, block.sentences)]
-        .filter(Boolean)
-        .join('\n'),
+      [block.label ? `${block.label}:` : '', unitsAsText([...shown, ...more])].filter(Boolean).join('\n'),
     );
-    if (endsSectionRun(blocks, i)) parts.push(sourceLine(block.pair, ctx));
+    if (i === blocks.length - 1) parts.push(sourceLine(block.pair, ctx));
   });
   if (reply.notes) parts.push(...reply.notes);
   if (reply.helpdesk) parts.push(...helpdeskText(ctx));
-  if (reply.defer) parts.push(texts.deferral);
+  if (showsDisclaimer(reply)) parts.push(texts.deferral);
   if (reply.reportingLink && ctx.reportingUrl)
     parts.push(`${texts.reportSideEffect.action}: ${ctx.reportingUrl}`);
-  if (reply.leaflet) parts.push(`${texts.leafletAction}: ${ctx.leafletUrl}`);
+  if (showsLeaflet(reply)) parts.push(`${texts.leafletAction}: ${ctx.leafletUrl}`);
   if (reply.feedback) parts.push(texts.feedback.prompt);
   return parts.join('\n\n');
 }
 
 /** The buttons as text, for where they cannot be shown: a card's fallback, a shared text-only chat. */
 function choicesAsText(buttons: Button[] | undefined): string {
+  // The whole title here: it is what the patient types back.
   if (!buttons || buttons.length === 0) return '';
   return [texts.choicesIntro, ...buttons.map((b) => `• ${b.title}`)].join('\n');
 }
@@ -260,10 +359,10 @@ export function literal(text: string): string {
  * value (so the turn counts as addressed to the bot even in a channel, without an @mention), and the
  * displayText into the chat. Web Chat ignores msteams and posts the whole data object as the value.
  */
-function submitAction(b: Button): Record<string, unknown> {
+function submitAction(b: Button, ctx: Pick<RenderContext, 'kb'>): Record<string, unknown> {
   return {
     type: 'Action.Submit',
-    title: b.title,
+    title: buttonTitle(b, ctx),
     data: {
       text: b.value,
       msteams: { type: 'messageBack', text: b.value, displayText: b.value, value: { text: b.value } },
@@ -291,6 +390,11 @@ function feedbackItems(pairId: string): Record<string, unknown>[] {
   ];
 }
 
+/** A markdown link with our own title; the URL (configured, never user input) with its brackets encoded. */
+function markdownLink(title: string, url: string): string {
+  return `[${literal(title)}](${url.replace(/[()\s<>]/g, (c) => encodeURIComponent(c))})`;
+}
+
 export function replyAsCard(original: Reply, ctx: RenderContext): Record<string, unknown> {
   const reply = filled(original, ctx);
   const body: Record<string, unknown>[] = [];
@@ -309,15 +413,51 @@ export function replyAsCard(original: Reply, ctx: RenderContext): Record<string,
   for (const section of reply.topics ?? []) {
     body.push(textBlock(literal(section.title), { style: 'heading', weight: 'Bolder', separator: true }));
     section.buttons.forEach((b, i) =>
-      body.push({ type: 'ActionSet', actions: [submitAction(b)], spacing: i === 0 ? 'Default' : 'Small' }),
+      body.push({
+        type: 'ActionSet',
+        actions: [submitAction(b, ctx)],
+        spacing: i === 0 ? 'Default' : 'Small',
+      }),
     );
+  }
+  if (reply.urgent) {
+    // Tap to call, right under the safety message.
+    body.push({
+      type: 'ActionSet',
+      actions: [
+        {
+          type: 'Action.OpenUrl',
+          title: fillPlaceholders(texts.callEmergency, templateValues(ctx)),
+          url: telUrl(ctx.emergencyNumber),
+          style: 'destructive',
+        },
+      ],
+    });
   }
   const blocks = reply.blocks ?? [];
   blocks.forEach((block, i) => {
     const items: Record<string, unknown>[] = [];
     if (block.label) items.push(textBlock(literal(block.label), { weight: 'Bolder' }));
-    items.push(textBlock(literal(answerText(block.pair, block.sentences))));
-    if (endsSectionRun(blocks, i)) {
+    const { shown, more } = layoutOf(sentencesOf(block), ctx.kb);
+    items.push(...unitsAsCard(shown));
+    if (more.length > 0) {
+      // A long answer: the rest behind "Show more", opened in place with no round trip to the bot. An
+      // Action.ShowCard rather than Action.ToggleVisibility: Web Chat 4.18 reports a toggle as an unknown
+      // action (a console error on every press), while a shown card opens inline in Web Chat and Teams and
+      // tells screen readers whether it is expanded.
+      items.push({
+        type: 'ActionSet',
+        spacing: 'Small',
+        actions: [
+          {
+            type: 'Action.ShowCard',
+            title: texts.showMore,
+            card: { type: 'AdaptiveCard', body: unitsAsCard(more) },
+          },
+        ],
+      });
+    }
+    if (i === blocks.length - 1) {
       items.push(
         textBlock(literal(sourceLine(block.pair, ctx)), { isSubtle: true, size: 'Small', spacing: 'Small' }),
       );
@@ -346,16 +486,17 @@ export function replyAsCard(original: Reply, ctx: RenderContext): Record<string,
       body.push({ type: 'Container', separator: true, items });
     }
   }
-  if (reply.defer) body.push(textBlock(literal(texts.deferral), { isSubtle: true, separator: true }));
+  if (showsDisclaimer(reply))
+    body.push(textBlock(literal(texts.deferral), { isSubtle: true, separator: true }));
+  // The leaflet is a link to the document, in the text: it looks like a link, not like a question button.
+  if (showsLeaflet(reply)) body.push(textBlock(markdownLink(texts.leafletAction, ctx.leafletUrl)));
 
   // Each action in an ActionSet of its own: a full-width button per row, so long titles are not cut off
   // and no host's limit on actions per set (Teams shows 6) drops a choice.
   const actions: Record<string, unknown>[] = [];
   if (reply.reportingLink && ctx.reportingUrl)
     actions.push({ type: 'Action.OpenUrl', title: texts.reportSideEffect.action, url: ctx.reportingUrl });
-  if (reply.leaflet)
-    actions.push({ type: 'Action.OpenUrl', title: texts.leafletAction, url: ctx.leafletUrl });
-  for (const b of reply.buttons ?? []) actions.push(submitAction(b));
+  for (const b of reply.buttons ?? []) actions.push(submitAction(b, ctx));
   actions.forEach((action, i) =>
     body.push({ type: 'ActionSet', actions: [action], ...(i === 0 ? {} : { spacing: 'Small' }) }),
   );
@@ -378,7 +519,12 @@ export function render(reply: Reply, ctx: RenderContext): MessageData {
     (reply.helpdesk && (ctx.helpdesk?.length ?? 0) > 0) || (reply.reportingLink && !!ctx.reportingUrl);
   const hasTopics = (reply.topics?.length ?? 0) > 0;
   const hasContent =
-    (reply.blocks?.length ?? 0) > 0 || reply.urgent || hasButtons || reply.leaflet || hasLinks || hasTopics;
+    (reply.blocks?.length ?? 0) > 0 ||
+    reply.urgent ||
+    hasButtons ||
+    showsLeaflet(reply) ||
+    hasLinks ||
+    hasTopics;
   if (ctx.cards && hasContent) {
     // No message text beside the card: Teams and Web Chat would show the answer twice.
     return {
@@ -403,7 +549,7 @@ export function render(reply: Reply, ctx: RenderContext): MessageData {
   const actions = [...(reply.topics ?? []).flatMap((t) => t.buttons), ...(reply.buttons ?? [])];
   if (actions.length > 0) {
     message.suggestedActions = {
-      actions: actions.map((b) => ({ type: 'imBack', title: b.title, value: b.value })),
+      actions: actions.map((b) => ({ type: 'imBack', title: buttonTitle(b, ctx), value: b.value })),
     };
   }
   return message;

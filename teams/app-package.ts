@@ -27,8 +27,16 @@ const ZIP_DATE = new Date(2024, 0, 1, 0, 0, 0);
 export type TeamsManifest = typeof template;
 
 export interface BuildOptions {
-  /** Build with a placeholder bot id when MicrosoftAppId is empty (for local checks only). */
+  /**
+   * For local checks only: build with a placeholder bot id when MicrosoftAppId is empty, and with
+   * placeholder (example.org, empty or non-https) privacy and terms URLs; each is then a warning.
+   */
   allowPlaceholder?: boolean;
+  /**
+   * Also offer the bot in team channels and group chats (for helpdesk staff). Off by default: a patient's
+   * health questions belong in a personal chat, not in a shared channel.
+   */
+  teamScope?: boolean;
   /** Folder holding color.png and outline.png; defaults to this folder. */
   iconsDir?: string;
 }
@@ -85,6 +93,11 @@ function resolveAppId(config: Config, botId: string): string {
   return appId.toLowerCase();
 }
 
+/** The example.org defaults of config.ts, or any example domain. */
+function isPlaceholderUrl(url: string): boolean {
+  return /^https?:\/\/([^/]+\.)?example\.(org|com|net)(\/|$)/i.test(url);
+}
+
 function publicHost(config: Config): string | undefined {
   if (!config.publicBaseUrl) return undefined;
   try {
@@ -129,13 +142,23 @@ export function buildManifest(
   } else if (!config.publicBaseUrl?.startsWith('https://')) {
     warnings.push('PUBLIC_BASE_URL is not https: Teams only reaches bots over https.');
   }
-  const developerUrls = [config.teams.websiteUrl, config.teams.privacyUrl, config.teams.termsUrl];
-  if (developerUrls.some((url) => !url.startsWith('https://'))) {
-    warnings.push('TEAMS_WEBSITE_URL, TEAMS_PRIVACY_URL and TEAMS_TERMS_URL should all be https URLs.');
+  // The privacy statement and the terms are what a patient reads before using the app: required.
+  const unusable = (url: string): boolean => !/^https:\/\/[^/]/.test(url) || isPlaceholderUrl(url);
+  const legal = [
+    ['TEAMS_PRIVACY_URL', config.teams.privacyUrl],
+    ['TEAMS_TERMS_URL', config.teams.termsUrl],
+  ].filter(([, url]) => unusable(url));
+  if (legal.length > 0) {
+    const message =
+      `${legal.map(([name]) => name).join(' and ')} must be the https address of your own privacy ` +
+      'statement and terms of use, not an empty or example.org placeholder';
+    if (!options.allowPlaceholder)
+      throw new TeamsPackageError(`${message} (or pass --allow-placeholder to build for local checks only).`);
+    warnings.push(`${message}: this package is for local checks only.`);
   }
-  if (developerUrls.some((url) => /^https?:\/\/example\.org\//.test(url))) {
+  if (unusable(config.teams.websiteUrl)) {
     warnings.push(
-      'The developer URLs are the example.org defaults: set TEAMS_WEBSITE_URL, TEAMS_PRIVACY_URL and TEAMS_TERMS_URL.',
+      'TEAMS_WEBSITE_URL should be the https address of your own page, not the example.org default.',
     );
   }
 
@@ -149,6 +172,13 @@ export function buildManifest(
     PUBLIC_HOST: host ?? '',
   }) as TeamsManifest;
   manifest.validDomains = manifest.validDomains.filter((domain) => domain !== '');
+  if (options.teamScope) {
+    const shared = ['personal', 'team', 'groupChat'];
+    for (const bot of manifest.bots) {
+      bot.scopes = [...shared];
+      for (const list of bot.commandLists) list.scopes = [...shared];
+    }
+  }
   return { manifest, warnings };
 }
 

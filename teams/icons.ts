@@ -13,7 +13,7 @@ export const OUTLINE_SIZE = 32;
 type Rgb = [number, number, number];
 
 /** Same value as accentColor in manifest.template.json. */
-const BACKGROUND: Rgb = [0x0b, 0x63, 0x74];
+const BACKGROUND: Rgb = [0x0b, 0x5c, 0xad];
 const LIGHT_HALF: Rgb = [0xff, 0xff, 0xff];
 const WARM_HALF: Rgb = [0xf4, 0xb9, 0x42];
 

@@ -1,4 +1,4 @@
-// npm run package:teams [-- --allow-placeholder] [-- --out path/to/app.zip]
+// npm run package:teams [-- --team-scope] [-- --allow-placeholder] [-- --out path/to/app.zip]
 // Writes teams/build/imnovid-teams-app.zip for upload to Teams. The work is done by buildTeamsPackage.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -9,18 +9,20 @@ const DEFAULT_OUT = join(__dirname, 'build', 'imnovid-teams-app.zip');
 
 interface CliArgs {
   allowPlaceholder: boolean;
+  teamScope: boolean;
   out: string;
 }
 
 function parseArgs(argv: string[]): CliArgs {
-  const args: CliArgs = { allowPlaceholder: false, out: DEFAULT_OUT };
+  const args: CliArgs = { allowPlaceholder: false, teamScope: false, out: DEFAULT_OUT };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--allow-placeholder') args.allowPlaceholder = true;
+    else if (arg === '--team-scope') args.teamScope = true;
     else if (arg === '--out' && argv[i + 1]) args.out = resolve(argv[++i]);
     else
       throw new TeamsPackageError(
-        `Unknown argument "${arg}". Usage: package.ts [--allow-placeholder] [--out file.zip]`,
+        `Unknown argument "${arg}". Usage: package.ts [--team-scope] [--allow-placeholder] [--out file.zip]`,
       );
   }
   return args;
@@ -34,7 +36,10 @@ export async function runPackageCli(
 ): Promise<number> {
   try {
     const args = parseArgs(argv);
-    const pkg = await buildTeamsPackage(config, { allowPlaceholder: args.allowPlaceholder });
+    const pkg = await buildTeamsPackage(config, {
+      allowPlaceholder: args.allowPlaceholder,
+      teamScope: args.teamScope,
+    });
     mkdirSync(dirname(args.out), { recursive: true });
     writeFileSync(args.out, pkg.zip);
     for (const warning of pkg.warnings) log.error(`warning: ${warning}`);

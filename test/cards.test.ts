@@ -20,7 +20,10 @@ import { fillPlaceholders } from '../render/placeholders';
 import {
   ADAPTIVE_CARD,
   CARD_VERSION,
-  answerText,
+  answerAsText,
+  answerShown,
+  buttonTitle,
+  telUrl,
   templateValues,
   literal,
   render,
@@ -32,6 +35,9 @@ import {
   type Reply,
 } from '../render/renderer';
 import type { QAPair } from '../knowledge/types';
+import { layoutOf, listParts, needsDisclaimer, unitOf, type Unit } from '../render/layout';
+import presentation from '../render/presentation.json';
+import { measureShares } from './eval/reply-share';
 
 type Json = Record<string, unknown>;
 
@@ -90,6 +96,23 @@ function textBlocksOf(card: Json): string[] {
   return found;
 }
 
+/**
+ * The parts of an answer container as the patient reads them, in order: running text, each lead-in, each
+ * bullet (its markdown mark dropped) and each quote run, unescaped. Labels and the source line are left out.
+ */
+function shownParts(container: Json): string[] {
+  const parts: string[] = [];
+  walk(container.items, (obj) => {
+    if (obj.type === 'TextBlock' && !obj.isSubtle && obj.weight !== 'Bolder') {
+      const text = unescapeMarkdown(String(obj.text));
+      if (/^- /.test(text)) parts.push(...text.split('\n').map((line) => line.replace(/^- /, '')));
+      else parts.push(text);
+    }
+    if (obj.type === 'RichTextBlock') parts.push((obj.inlines as Json[]).map((r) => String(r.text)).join(''));
+  });
+  return parts;
+}
+
 /** The checks every card must pass, whatever it says. */
 function expectGoodCard(card: Json, label: string): void {
   expect(cardProblems(card), `${label}: adaptivecards parse/validation`).to.deep.equal([]);
@@ -98,7 +121,12 @@ function expectGoodCard(card: Json, label: string): void {
   for (const action of actionsOf(card)) {
     expect(String(action.title ?? '').trim(), `${label}: an action without a title`).not.to.equal('');
     if (action.type === 'Action.OpenUrl') {
-      expect(action.url, label).to.equal(config.leafletUrl);
+      // Only tap-to-call the emergency number (issue 14); the leaflet is a link in the text.
+      expect(action.url, label).to.equal(telUrl(config.emergencyNumber));
+    } else if (action.type === 'Action.ShowCard') {
+      // "Show more": the rest of a long answer, in a card shown in place.
+      expect(action.title, label).to.equal(texts.showMore);
+      expect(textBlocksOf(action.card as Json).length, label).to.be.above(0);
     } else {
       expect(action.type, label).to.equal('Action.Submit');
       const data = action.data as Json;
@@ -124,16 +152,25 @@ function cardOf(message: Partial<Activity> | MessageData): Json {
   return attachment!.content as Json;
 }
 
-function expectedSourceLine(pair: QAPair): string {
-  return `Source: EMA overview of ${kb.medicine} (${kb.documentId}), section “${pair.provenance.section}”, last updated ${kb.lastUpdatedText}.`;
+/** Issue 14: the short source line keeps the overview's date; the section is no longer named. */
+function expectedSourceLine(): string {
+  return `Source: EMA overview, ${kb.lastUpdatedText}.`;
 }
 
-/** The containers that hold answers: [label], answer, source line. */
-function answerContainers(card: Json): string[][] {
-  return (card.body as Json[])
-    .filter((el) => el.type === 'Container' && el.style === undefined)
-    .map((el) => (el.items as Json[]).map((item) => unescapeMarkdown(String(item.text))));
+/** The containers that hold answers. */
+function answerContainerEls(card: Json): Json[] {
+  return (card.body as Json[]).filter((el) => el.type === 'Container' && el.style === undefined);
 }
+
+/** The source line of an answer container: its last item, a subtle TextBlock, if any. */
+function sourceLineOf(container: Json): string | undefined {
+  const items = container.items as Json[];
+  const last = items[items.length - 1];
+  return last?.type === 'TextBlock' && last.isSubtle ? unescapeMarkdown(String(last.text)) : undefined;
+}
+
+/** The leaflet, as a markdown link in the card's text. */
+const leafletLink = `[${texts.leafletAction}](${config.leafletUrl})`;
 
 /** A small conversation with the real bot on one channel; 'webchat' renders cards, 'test' text. */
 class Chat {
@@ -185,31 +222,42 @@ describe('cards: one renderer for every reply', () => {
         const card = cardOf(message);
         expectGoodCard(card, p.id);
 
-        // The answer block: the verbatim answer, then its source line.
-        const [block, ...others] = answerContainers(card);
+        // The answer block: the answer's parts (whole sentences), then the short source line.
+        const [block, ...others] = answerContainerEls(card);
         expect(others).to.deep.equal([]);
-        expect(block).to.deep.equal([answerText(p), expectedSourceLine(p)]);
+        expect(shownParts(block).join(' ')).to.equal(answerShown(p, kb));
+        expect(sourceLineOf(block)).to.equal(expectedSourceLine());
         for (const sentence of p.answer) {
           for (const span of sentence.split(/\s*(?:…|\.\.\.)\s*/).filter(Boolean)) {
             expect(source, `${p.id}: answer text is in the EMA overview`).to.include(span);
           }
         }
+        // What the patient reads is whole sentences of the overview: no "…" cut is shown.
+        expect(shownParts(block).join(' ')).not.to.match(/…|\.\.\./);
+        for (const sentence of answerShown(p, kb).split(/(?<=\.) (?=[A-Z])/))
+          expect(source, `${p.id}: whole sentence in the overview`).to.include(sentence);
+
+        // Say it once: the disclaimer and the leaflet link only where the topic needs them.
+        const shown = textBlocksOf(card);
+        expect(shown.includes(texts.deferral), `${p.id}: disclaimer`).to.equal(needsDisclaimer(p));
+        expect(shown.includes(leafletLink), `${p.id}: leaflet link`).to.equal(needsDisclaimer(p));
 
         // The same answer and source in the card's fallback and in the text channels' message.
         const plain = render(reply, textCtx);
         expect(plain.attachments).to.equal(undefined);
         for (const text of [String(card.fallbackText), plain.text]) {
-          expect(text).to.include(answerText(p));
-          expect(text).to.include(expectedSourceLine(p));
-          expect(text).to.include(texts.deferral);
+          expect(text).to.include(answerAsText(p, kb));
+          expect(text).to.include(expectedSourceLine());
+          expect(text.includes(texts.deferral)).to.equal(needsDisclaimer(p));
+          expect(text.includes(`${texts.leafletAction}: ${config.leafletUrl}`)).to.equal(needsDisclaimer(p));
         }
         expect(String(card.fallbackText).startsWith(plain.text)).to.equal(true);
 
-        // The leaflet link and the follow-ups as buttons; as suggested actions on text channels.
-        const actions = actionsOf(card);
-        expect(actions[0]).to.include({ type: 'Action.OpenUrl', title: texts.leafletAction });
+        // The follow-ups as buttons with their short labels; as suggested actions on text channels.
         const buttons = reply.buttons ?? [];
-        expect(actions.slice(1).map((a) => a.title)).to.deep.equal(buttons.map((b) => b.title));
+        const submits = actionsOf(card).filter((a) => a.type === 'Action.Submit');
+        expect(submits.map((a) => a.title)).to.deep.equal(buttons.map((b) => buttonTitle(b, { kb })));
+        expect(submits.map((a) => (a.data as Json).text)).to.deep.equal(buttons.map((b) => b.value));
         expect(plain.suggestedActions?.actions.map((a) => a.value) ?? []).to.deep.equal(
           buttons.map((b) => b.value),
         );
@@ -250,7 +298,12 @@ describe('cards: one renderer for every reply', () => {
       const card = cardOf(render(outcome!.reply, cardCtx));
       expectGoodCard(card, 'suggestions');
       expect(textBlocksOf(card)).to.include(texts.suggestIntro);
+      // Each suggestion by its pair's short label (issue 14); the button sends the whole question.
       expect(actionsOf(card).map((a) => a.title)).to.deep.equal([
+        ...outcome!.part.suggestions.map((p) => presentation.short[p.id as keyof typeof presentation.short]),
+        texts.suggestNone,
+      ]);
+      expect(actionsOf(card).map((a) => (a.data as Json).text)).to.deep.equal([
         ...outcome!.part.suggestions.map((p) => p.question),
         texts.suggestNone,
       ]);
@@ -280,22 +333,21 @@ describe('cards: one renderer for every reply', () => {
           expect(textReplies).to.have.length(1);
           const card = cardOf(webReplies[0]);
           expectGoodCard(card, `${flow}/${option.id}`);
-          const blocks = answerContainers(card);
+          const blocks = answerContainerEls(card);
           expect(blocks).to.have.length(option.blocks.length);
           option.blocks.forEach((b, i) => {
-            // The source line closes each run of answers from one section, once.
-            const next = option.blocks[i + 1];
-            const section = pair(b.pair).provenance.section;
-            const closesRun = !next || pair(next.pair).provenance.section !== section;
-            const expected = [
-              answerText(pair(b.pair)),
-              ...(closesRun ? [expectedSourceLine(pair(b.pair))] : []),
-            ];
-            expect(blocks[i]).to.deep.equal(b.label ? [b.label, ...expected] : expected);
-            if (closesRun) expect(textReplies[0].text).to.include(expectedSourceLine(pair(b.pair)));
-            expect(textReplies[0].text).to.include(answerText(pair(b.pair)));
-            expect(String(card.fallbackText)).to.include(answerText(pair(b.pair)));
+            // Issue 14: the short source line once, after the last answer (it no longer names a section).
+            const last = i === option.blocks.length - 1;
+            expect(shownParts(blocks[i]).join(' ')).to.equal(answerShown(pair(b.pair), kb));
+            expect(sourceLineOf(blocks[i])).to.equal(last ? expectedSourceLine() : undefined);
+            if (b.label) expect(textBlocksOf(blocks[i])[0]).to.equal(b.label);
+            expect(textReplies[0].text).to.include(answerAsText(pair(b.pair), kb));
+            expect(String(card.fallbackText)).to.include(answerAsText(pair(b.pair), kb));
           });
+          expect(String(textReplies[0].text).split(expectedSourceLine())).to.have.length(2);
+          // A flow's final answer always carries the disclaimer and the leaflet link.
+          expect(textBlocksOf(card)).to.include(texts.deferral);
+          expect(textBlocksOf(card)).to.include(leafletLink);
           expect(String(card.fallbackText).startsWith(String(textReplies[0].text))).to.equal(true);
         });
       }
@@ -325,6 +377,159 @@ describe('cards: one renderer for every reply', () => {
       expect(reply.attachments ?? []).to.deep.equal([]);
       expect(reply.text).to.be.a('string').and.not.equal('');
       expect(reply.textFormat).to.equal('plain');
+    });
+  });
+
+  describe('issue 14: what a patient reads', () => {
+    /** The rendered parts of one sentence's unit, as the card shows them. */
+    const partsOf = (unit: Unit): string[] =>
+      unit.kind === 'text'
+        ? [unit.text]
+        : unit.kind === 'list'
+          ? [unit.lead, ...unit.items].filter(Boolean)
+          : unit.runs.map((r) => r.text);
+
+    for (const p of kb.pairs) {
+      it(`${p.id}: every rendered part is the source's own, and the parts give back each sentence exactly`, () => {
+        for (const sentence of p.answer) {
+          const unit = unitOf(sentence, kb);
+          if (unit.kind === 'quote') {
+            // The quoted spans are the answer's own words; with the context they are a whole sentence.
+            const whole = unit.runs.map((r) => r.text).join('');
+            expect(source).to.include(whole);
+            expect(unit.runs.filter((r) => !r.context).map((r) => r.text.trim())).to.deep.equal(
+              sentence.split(/\s*…\s*/).filter(Boolean),
+            );
+          } else {
+            expect(partsOf(unit).join(' ')).to.equal(sentence);
+          }
+        }
+        // And in the card, the shown parts (lead-ins, bullets, runs) joined back are the sentences.
+        const card = replyAsCard(answerReply(kb, p), cardCtx);
+        const wholes = p.answer.map((s) =>
+          partsOf(unitOf(s, kb)).join(unitOf(s, kb).kind === 'quote' ? '' : ' '),
+        );
+        expect(shownParts(answerContainerEls(card)[0]).join(' ')).to.equal(wholes.join(' '));
+      });
+    }
+
+    it('shows the enumerating sentences as a lead-in and a bulleted list, in cards and plain text', () => {
+      const listed = kb.pairs.flatMap((p) =>
+        p.answer.filter((s) => listParts(s) !== undefined).map((s) => `${p.id}: ${s.slice(0, 30)}`),
+      );
+      expect(listed.map((l) => l.split(':')[0])).to.deep.equal([
+        'work.overview',
+        'risks.common-side-effects',
+        'risks.serious-side-effects',
+      ]);
+      const serious = pair('risks.serious-side-effects');
+      const parts = listParts(serious.answer[0])!;
+      expect(parts.lead).to.equal('Serious side effects, which affect up to 1 in 10 patients, include');
+      expect(parts.items).to.deep.equal([
+        'blood disorders (such as neutropenia, anaemia and thrombocytopenia),',
+        'lower respiratory tract infection (such as bronchitis or pneumonia),',
+        'pulmonary embolism (clot in a blood vessel in the lungs),',
+        'flu,',
+        'and acute kidney injury.',
+      ]);
+      const text = render(answerReply(kb, serious), textCtx).text;
+      expect(text).to.include(`${parts.lead}\n${parts.items.map((i) => `• ${i}`).join('\n')}`);
+      const card = replyAsCard(answerReply(kb, serious), cardCtx);
+      expect(textBlocksOf(card)).to.include(parts.items.map((i) => `- ${i}`).join('\n'));
+      // A short sentence is left as it is, even when it lists ("capsules (1, 2, 3 and 4 mg)").
+      expect(listParts(pair('use.forms').answer[0])).to.equal(undefined);
+    });
+
+    it('shows a long answer\'s first part, the rest behind "Show more" (a card shown in place)', () => {
+      const common = pair('risks.common-side-effects');
+      const layout = layoutOf(common.answer, kb);
+      expect(layout.more).to.have.length(1);
+      const card = replyAsCard(answerReply(kb, common), cardCtx);
+      const more = actionsOf(card).filter((a) => a.type === 'Action.ShowCard');
+      expect(more).to.have.length(1);
+      expect(more[0].title).to.equal(texts.showMore);
+      const hidden = textBlocksOf(more[0].card as Json).join('\n');
+      expect(hidden).to.include('- fever,');
+      // What is shown at once does not repeat what "Show more" opens.
+      const { card: _more, ...rest } = more[0];
+      void _more;
+      expect(JSON.stringify(rest)).not.to.include('fever');
+      expect(
+        textBlocksOf(card).filter((t) => t.includes('- fever,')),
+        'the hidden items only in the shown card',
+      ).to.have.length(1);
+      // Short answers hide nothing.
+      const short = replyAsCard(answerReply(kb, pair('use.dose')), cardCtx);
+      expect(actionsOf(short).filter((a) => a.type === 'Action.ShowCard')).to.deep.equal([]);
+      for (const p of kb.pairs) {
+        const { shown, more } = layoutOf(p.answer, kb);
+        const shownChars = shown.reduce((n, u) => n + partsOf(u).join(' ').length, 0);
+        if (more.length > 0) expect(shownChars, p.id).to.be.below(p.answer.join(' ').length);
+        else expect(p.answer.join(' ').length, p.id).to.be.at.most(presentation.showMore.afterChars);
+      }
+    });
+
+    it('shows a span quoted with "…" inside its whole sentence, the left-out words as subtle context', () => {
+      for (const id of ['use.schedule-bortezomib', 'use.schedule-dexamethasone']) {
+        const card = replyAsCard(answerReply(kb, pair(id)), cardCtx);
+        const rich: Json[] = [];
+        walk(card, (obj) => {
+          if (obj.type === 'RichTextBlock') rich.push(obj);
+        });
+        expect(rich, id).to.have.length(1);
+        const runs = rich[0].inlines as Json[];
+        expect(runs.map((r) => r.text).join(''), id).to.equal(pair('use.schedule').answer[0]);
+        expect(runs.some((r) => r.isSubtle === true && r.italic === true)).to.equal(true);
+        expect(runs.filter((r) => !r.isSubtle).map((r) => String(r.text).trim())).to.deep.equal(
+          pair(id)
+            .answer[0].split(/\s*…\s*/)
+            .filter(Boolean),
+        );
+        // Plain text: the whole sentence, the left-out words in brackets.
+        expect(render(answerReply(kb, pair(id)), textCtx).text).to.match(
+          /^It is taken [^\n]*\[[^\n]+\][^\n]*\n/,
+        );
+      }
+    });
+
+    it('says it once: the answer is at least half of each reply outside dosing, risks and pregnancy', async () => {
+      const shares = await measureShares();
+      expect(shares).to.have.length(kb.pairs.length);
+      for (const share of shares.filter((s) => !s.disclaimerTopic)) {
+        expect(share.text, `${share.id} (text)`).to.be.at.least(0.5);
+        expect(share.card, `${share.id} (card)`).to.be.at.least(0.5);
+      }
+    });
+
+    it('gives every pair a short button label that fits a 390 px phone', () => {
+      const short = presentation.short as Record<string, string>;
+      expect(Object.keys(short).sort()).to.deep.equal(kb.pairs.map((p) => p.id).sort());
+      for (const [id, label] of Object.entries(short)) {
+        expect(label.length, id).to.be.at.most(28);
+        expect(buttonTitle({ title: pair(id).question, value: pair(id).question }, { kb })).to.equal(label);
+      }
+      for (const b of texts.menuButtons) expect(b.title.length).to.be.at.most(28);
+    });
+
+    it('puts a tap-to-call action for the emergency number on urgent replies', () => {
+      const card = replyAsCard({ intro: ['Call now.'], urgent: true }, cardCtx);
+      const calls = actionsOf(card).filter((a) => a.type === 'Action.OpenUrl');
+      expect(calls).to.deep.equal([
+        {
+          type: 'Action.OpenUrl',
+          title: `Call ${config.emergencyNumber}`,
+          url: `tel:${config.emergencyNumber}`,
+          style: 'destructive',
+        },
+      ]);
+    });
+
+    it('welcomes with the disclaimer, the freshness of the leaflet and the emergency number', () => {
+      const card = cardOf(render(welcomeReply(), cardCtx));
+      const shown = textBlocksOf(card).join('\n');
+      expect(shown).to.include("can't give medical advice");
+      expect(shown).to.include('current text and may be newer');
+      expect(shown).to.include(`call ${config.emergencyNumber}`);
     });
   });
 
@@ -386,9 +591,9 @@ describe('cards: one renderer for every reply', () => {
       const odd: QAPair = { ...base, id: 'test.markdown', answer: tricky };
       const card = replyAsCard(answerReply(kb, odd), cardCtx);
       expectGoodCard(card, 'markdown');
-      expect(answerContainers(card)[0][0]).to.equal(answerText(odd));
-      expect(replyAsText(answerReply(kb, odd), textCtx)).to.include(answerText(odd));
-      expect(String(card.fallbackText)).to.include(answerText(odd));
+      expect(shownParts(answerContainerEls(card)[0]).join(' ')).to.equal(answerShown(odd, kb));
+      expect(replyAsText(answerReply(kb, odd), textCtx)).to.include(answerAsText(odd, kb));
+      expect(String(card.fallbackText)).to.include(answerAsText(odd, kb));
     });
   });
 

@@ -29,7 +29,7 @@ describe('console tools', function () {
     const { status, stdout } = run('ask.ts', ['What is Imnovid used for?']);
     expect(status).to.equal(0);
     expect(stdout).to.include(kb.pairs.find((p) => p.id === 'what.overview')!.answer[0]);
-    expect(stdout).to.include('EMA overview of Imnovid');
+    expect(stdout).to.include('Source: EMA overview, April 2019.');
   });
 
   it('npm run ask -- --json reports the route taken, the matched pair, its score and the alternatives', () => {

@@ -14,7 +14,10 @@ describe('config', () => {
       MicrosoftAppTenantId: '',
     });
     expect(config.emergencyNumber).to.equal('112');
-    expect(config.leafletUrl).to.match(/^https:\/\/www\.ema\.europa\.eu\/.*imnovid/);
+    // The product-information PDF (which holds the package leaflet), not EMA's general product page.
+    expect(config.leafletUrl).to.equal(
+      'https://www.ema.europa.eu/en/documents/product-information/imnovid-epar-product-information_en.pdf',
+    );
     expect(config.logLevel).to.equal('info');
     expect(config.directLine.secret).to.equal('');
     expect(config.directLine.allowedOrigins).to.deep.equal([]);

@@ -122,6 +122,26 @@ export function cardTexts(card: Card): string[] {
   return out;
 }
 
+/**
+ * What a card says as prose: TextBlocks and RichTextBlock runs in order, unescaped, markdown list marks
+ * dropped, joined with spaces (issue 14: lists, "Show more" and quotes spread an answer over elements).
+ */
+export function cardProse(card: Card): string {
+  const out: string[] = [];
+  // Every element, the card that "Show more" opens included.
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    const item = node as Element;
+    if (item.type === 'TextBlock') out.push(unescape(String(item.text)).replace(/^- /gm, ''));
+    if (item.type === 'RichTextBlock')
+      out.push((item.inlines as Element[]).map((run) => String(run.text)).join(''));
+    Object.values(item).forEach(visit);
+  };
+  visit(card.body);
+  return out.join(' ').replace(/\s+/g, ' ');
+}
+
 /** Every action of a card, whether in the card's actions or in ActionSets in its body, in order. */
 export function cardActions(card: Card): Element[] {
   const out: Element[] = [];

@@ -9,6 +9,7 @@ import { createSafetyGate } from '../safety/gate';
 import { languages } from '../safety/languages';
 import { englishMessages, loadSafetySet, scoreSafety } from './eval/safety';
 import { createHarness, knowledge, textOf } from './dialogs.harness';
+import { answerAsText } from '../render/renderer';
 
 const gate = createSafetyGate();
 const redFlagCategories = new Set(
@@ -161,7 +162,10 @@ describe('safety: what the patient reads, through the real bot', () => {
   it('answers a side effect asked about as information, then the line on the signs that need a call', async () => {
     const replies = await createHarness().say('is tiredness a side effect?');
     const shown = textOf(replies);
-    const answer = knowledge.kb.pairs.find((p) => p.id === 'risks.common-side-effects')!.answer.join(' ');
+    const answer = answerAsText(
+      knowledge.kb.pairs.find((p) => p.id === 'risks.common-side-effects')!,
+      knowledge.kb,
+    );
     expect(shown).to.include(answer);
     expect(shown.indexOf(fill(patterns.information.message.text))).to.be.greaterThan(shown.indexOf(answer));
   });

@@ -16,7 +16,7 @@ import { ImnovidBot } from '../bots/imnovidBot';
 import { faqOutcome } from './faqOutcome';
 import { flowData, type FlowId } from '../dialogs/intents';
 import { fillPlaceholders } from '../render/placeholders';
-import { ADAPTIVE_CARD, answerText, templateValues, texts } from '../render/renderer';
+import { ADAPTIVE_CARD, answerShown, buttonTitle, templateValues, texts } from '../render/renderer';
 import { HELP_BUTTONS } from '../dialogs/replies';
 import type { QAPair } from '../knowledge/types';
 
@@ -136,6 +136,31 @@ function textsOf(node: unknown): string[] {
   return [...own, ...Object.values(obj).flatMap(textsOf)];
 }
 
+/**
+ * What a card says as prose: every TextBlock and RichTextBlock run, unescaped, markdown list marks
+ * dropped, joined with spaces (issue 14: lists, "Show more" and quotes split an answer over elements).
+ */
+function proseOf(card: unknown): string {
+  const parts: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    const obj = node as Json;
+    if (obj.type === 'TextBlock')
+      parts.push(
+        String(obj.text)
+          .replace(/\\([!-/:-@[-`{-~])/g, '$1')
+          .replace(/^- /gm, ''),
+      );
+    if (obj.type === 'RichTextBlock') parts.push((obj.inlines as Json[]).map((r) => String(r.text)).join(''));
+    Object.values(obj).forEach(visit);
+  };
+  visit(card);
+  return parts.join(' ').replace(/\s+/g, ' ');
+}
+
+const shownAnswer = (p: Parameters<typeof answerShown>[0]): string => answerShown(p, kb);
+
 function submitTitles(card: Json): string[] {
   return actionsOf(card)
     .filter((a) => a.type === 'Action.Submit')
@@ -189,7 +214,7 @@ describe('Teams: the bot in Microsoft Teams', () => {
         expect(chat.matched).to.deep.equal(['what is it used for']);
         expect(incoming.text).to.equal(sent);
         expect(replies).to.have.length(1);
-        expect(textsOf(cardOf(replies[0]))).to.include(answerText(expected.answered!));
+        expect(proseOf(cardOf(replies[0]))).to.include(shownAnswer(expected.answered!));
       });
     }
 
@@ -201,7 +226,7 @@ describe('Teams: the bot in Microsoft Teams', () => {
       const replies = await chat.receive(incoming);
       expect(chat.matched).to.deep.equal(['what is it used for']);
       expect(incoming.text).to.equal(sent);
-      expect(textsOf(cardOf(replies[0]))).to.include(answerText(expected.answered!));
+      expect(proseOf(cardOf(replies[0]))).to.include(shownAnswer(expected.answered!));
       expect(JSON.stringify(replies)).not.to.include('Member B');
     });
 
@@ -228,7 +253,7 @@ describe('Teams: the bot in Microsoft Teams', () => {
       const chat = new TeamsConversation('personal');
       const replies = await chat.say(ALICE, 'what is it used for', false);
       expect(replies).to.have.length(1);
-      expect(textsOf(cardOf(replies[0]))).to.include(answerText(expected.answered!));
+      expect(proseOf(cardOf(replies[0]))).to.include(shownAnswer(expected.answered!));
     });
   });
 
@@ -265,16 +290,20 @@ describe('Teams: the bot in Microsoft Teams', () => {
       expect(replies[0].suggestedActions).to.equal(undefined);
       const card = cardOf(replies[0]);
       expect(textsOf(card)).to.include(texts.suggestIntro);
+      // Each suggestion by its short label (issue 14: labels that fit a phone); the question is what is sent.
       expect(submitTitles(card)).to.deep.equal([
-        ...outcome.part.suggestions.map((p) => p.question),
+        ...outcome.part.suggestions.map((p) => buttonTitle({ title: p.question, value: p.question }, { kb })),
         texts.suggestNone,
       ]);
 
       // Pressing a suggestion answers it: the press carries a value and no mention.
       const chosen = outcome.part.suggestions[0]!;
-      const answer = await chat.press(ALICE, pressable(card, chosen.question));
+      const answer = await chat.press(
+        ALICE,
+        pressable(card, buttonTitle({ title: chosen.question, value: chosen.question }, { kb })),
+      );
       expect(answer).to.have.length(1);
-      expect(textsOf(cardOf(answer[0]))).to.include(answerText(chosen));
+      expect(proseOf(cardOf(answer[0]))).to.include(shownAnswer(chosen));
     });
 
     it('answers a button press in a channel through a guided flow', async () => {
@@ -283,8 +312,8 @@ describe('Teams: the bot in Microsoft Teams', () => {
       const choice = option('howToTake', 'dexamethasone');
       const replies = await chat.press(ALICE, pressable(cardOf(prompt), choice.title));
       expect(replies).to.have.length(1);
-      const shown = textsOf(cardOf(replies[0]));
-      for (const block of choice.blocks) expect(shown).to.include(answerText(pair(block.pair)));
+      const shown = proseOf(cardOf(replies[0]));
+      for (const block of choice.blocks) expect(shown).to.include(shownAnswer(pair(block.pair)));
     });
 
     it('also accepts a press as Web Chat posts it (the data object as the value, no text)', async () => {
@@ -294,7 +323,7 @@ describe('Teams: the bot in Microsoft Teams', () => {
       const action = pressable(cardOf(prompt), choice.title);
       const replies = await chat.receive({ type: 'message', from: ALICE, value: action.data });
       expect(replies).to.have.length(1);
-      expect(textsOf(cardOf(replies[0]))).to.include(answerText(pair(choice.blocks[0].pair)));
+      expect(proseOf(cardOf(replies[0]))).to.include(shownAnswer(pair(choice.blocks[0].pair)));
     });
 
     it("gives each button the leaflet link or a messageBack whose text is the button's value", async () => {
@@ -306,6 +335,11 @@ describe('Teams: the bot in Microsoft Teams', () => {
         expect(String(action.title ?? '').trim(), 'title').not.to.equal('');
         if (action.type === 'Action.OpenUrl') {
           expect(action.url).to.equal(config.leafletUrl);
+          continue;
+        }
+        // A long answer's "Show more" opens the rest in place, with no round trip.
+        if (action.type === 'Action.ShowCard') {
+          expect(action.title).to.equal(texts.showMore);
           continue;
         }
         const data = action.data as Json;
@@ -387,10 +421,10 @@ describe('Teams: the bot in Microsoft Teams', () => {
 
       expect(aliceReplies).to.have.length(1);
       expect(bobReplies).to.have.length(1);
-      const aliceShown = textsOf(cardOf(aliceReplies[0]));
-      const bobShown = textsOf(cardOf(bobReplies[0]));
-      for (const block of aliceChoice.blocks) expect(aliceShown).to.include(answerText(pair(block.pair)));
-      for (const block of bobChoice.blocks) expect(bobShown).to.include(answerText(pair(block.pair)));
+      const aliceShown = proseOf(cardOf(aliceReplies[0]));
+      const bobShown = proseOf(cardOf(bobReplies[0]));
+      for (const block of aliceChoice.blocks) expect(aliceShown).to.include(shownAnswer(pair(block.pair)));
+      for (const block of bobChoice.blocks) expect(bobShown).to.include(shownAnswer(pair(block.pair)));
       expect(bobShown).to.include(flowData.risk.verdict);
       expect(aliceShown).not.to.include(flowData.risk.verdict);
     });
@@ -403,8 +437,8 @@ describe('Teams: the bot in Microsoft Teams', () => {
       expect(cancelled).to.have.length(1);
       const choice = option('howToTake', 'bortezomib');
       const replies = await chat.press(ALICE, pressable(cardOf(alicePrompt), choice.title));
-      const shown = textsOf(cardOf(replies[0]));
-      for (const block of choice.blocks) expect(shown).to.include(answerText(pair(block.pair)));
+      const shown = proseOf(cardOf(replies[0]));
+      for (const block of choice.blocks) expect(shown).to.include(shownAnswer(pair(block.pair)));
     });
   });
 });

@@ -15,6 +15,7 @@ import {
 } from '../teams/app-package';
 import { COLOR_SIZE, drawColorIcon, drawOutlineIcon, OUTLINE_SIZE } from '../teams/icons';
 import { runPackageCli } from '../teams/package';
+import { DEFAULT_ACCENT } from '../channels/web/pages';
 import { loadManifestSchema, MANIFEST_VERSION, SCHEMA_URL, validateManifest } from '../teams/schema';
 
 const TEAMS_DIR = join(__dirname, '..', 'teams');
@@ -139,15 +140,15 @@ describe('Teams app package', () => {
       );
     });
 
-    it('declares one conversational bot for personal, team and group chat with the three commands', () => {
+    it('declares one conversational bot for personal chat only, with the three commands', () => {
+      // Issue 14: a patient's health questions belong in a personal chat, not in a shared channel.
       const { manifest } = buildManifest(configWith());
       expect(manifest.bots).to.have.length(1);
       const [bot] = manifest.bots;
-      expect(bot.scopes).to.have.members(['personal', 'team', 'groupChat']);
+      expect(bot.scopes).to.deep.equal(['personal']);
       expect(bot.supportsFiles).to.equal(false);
       expect(bot.isNotificationOnly).to.equal(false);
-      const scopes = bot.commandLists.flatMap((list) => list.scopes);
-      expect(scopes).to.have.members(['personal', 'team', 'groupChat']);
+      expect(bot.commandLists.flatMap((list) => list.scopes)).to.deep.equal(['personal']);
       for (const list of bot.commandLists) {
         expect(list.commands.map((command) => command.title)).to.deep.equal([
           'how do I take it',
@@ -158,6 +159,27 @@ describe('Teams app package', () => {
       }
     });
 
+    it('offers team channels and group chats only when asked to (--team-scope, for helpdesk staff)', async () => {
+      const { manifest } = buildManifest(configWith(), { teamScope: true });
+      expect(manifest.bots[0].scopes).to.deep.equal(['personal', 'team', 'groupChat']);
+      for (const list of manifest.bots[0].commandLists)
+        expect(list.scopes).to.deep.equal(['personal', 'team', 'groupChat']);
+      expect(validateManifest(manifest).valid).to.equal(true);
+    });
+
+    for (const [name, env] of [
+      ['example.org defaults', { TEAMS_PRIVACY_URL: '', TEAMS_TERMS_URL: '' }],
+      ['an example.org privacy URL', { TEAMS_PRIVACY_URL: 'https://example.org/privacy' }],
+      ['a terms URL that is not https', { TEAMS_TERMS_URL: 'http://hospital.example/terms' }],
+    ] as const) {
+      it(`refuses to build with ${name} for the privacy or terms URL, unless --allow-placeholder`, async () => {
+        const config = configWith(env);
+        expect(() => buildManifest(config)).to.throw(TeamsPackageError, /--allow-placeholder/);
+        const local = await buildTeamsPackage(config, { allowPlaceholder: true });
+        expect(local.warnings.join(' ')).to.match(/local checks only/);
+      });
+    }
+
     it('says it uses the EMA overview of Imnovid and is not medical advice', () => {
       const { manifest } = buildManifest(configWith());
       for (const text of [manifest.description.short, manifest.description.full]) {
@@ -166,7 +188,16 @@ describe('Teams app package', () => {
         expect(text).to.match(/not medical advice/i);
       }
       expect(manifest.name.short).to.match(/^Imnovid/);
-      expect(manifest.accentColor).to.match(/^#[0-9A-Fa-f]{6}$/);
+      // One accent colour everywhere: the manifest, the icon, the chat page, the widget, the README.
+      expect(manifest.accentColor.toLowerCase()).to.equal(DEFAULT_ACCENT);
+      const icon = drawColorIcon();
+      expect(
+        `#${[...icon.data.subarray(0, 3)].map((c) => c.toString(16).padStart(2, '0')).join('')}`,
+      ).to.equal(DEFAULT_ACCENT);
+      const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+      expect(readme.match(/data-accent="(#[0-9a-fA-F]{6})"/)?.[1]).to.equal(DEFAULT_ACCENT);
+      const embed = readFileSync(join(__dirname, '..', 'channels', 'web', 'public', 'embed.js'), 'utf8');
+      expect(embed).to.contain(`var DEFAULT_ACCENT = '${DEFAULT_ACCENT}';`);
     });
 
     it('takes the developer details and valid domain from the configuration', () => {
@@ -276,6 +307,17 @@ describe('Teams app package', () => {
       expect(
         await runPackageCli(['--out', out, '--allow-placeholder'], configWith({ MicrosoftAppId: '' }), log),
       ).to.equal(0);
+    });
+
+    it('refuses placeholder privacy and terms URLs (exit 1, an error), and builds team scope on request', async () => {
+      const out = join(dir, 'app.zip');
+      const defaults = configWith({ TEAMS_PRIVACY_URL: '', TEAMS_TERMS_URL: '' });
+      expect(await runPackageCli(['--out', out], defaults, log)).to.equal(1);
+      expect(messages.join('\n')).to.match(/^error: TEAMS_PRIVACY_URL and TEAMS_TERMS_URL/m);
+      expect(await runPackageCli(['--out', out, '--team-scope'], configWith(), log)).to.equal(0);
+      const zip = await JSZip.loadAsync(readFileSync(out));
+      const manifest = JSON.parse(await zip.file('manifest.json')!.async('string'));
+      expect(manifest.bots[0].scopes).to.deep.equal(['personal', 'team', 'groupChat']);
     });
 
     it('rejects unknown arguments', async () => {

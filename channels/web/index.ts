@@ -78,7 +78,7 @@ export function mountWeb(server: restify.Server, deps: WebDeps): void {
   const { config, log } = deps;
   const assets = loadAssets();
   const azure = config.directLine.secret.length > 0;
-  const chatHtml = renderChatPage(assets, pageConfig(config), config.emergencyNumber);
+  const chatHtml = renderChatPage(assets, pageConfig(config), config.emergencyNumber, config.leafletUrl);
   const demoHtml = renderDemoPage(assets, '/embed.js', DEFAULT_ACCENT);
 
   const sendPage = (html: string, frameableByAllowedOrigins: boolean): restify.RequestHandler => {

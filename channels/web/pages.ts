@@ -7,7 +7,10 @@ import webTexts from './texts.json';
 
 /** The bot's display name, shared with the cards (render/texts.json). */
 export const BOT_NAME = botTexts.botName;
-/** Default accent: 6.7:1 against white, so it passes WCAG AA for text and icons. */
+/**
+ * The one accent colour (issue 14): the page, the widget's default, the Teams manifest and icon, the README's
+ * embed example. 6.7:1 against white, so it passes WCAG AA for text and icons.
+ */
 export const DEFAULT_ACCENT = '#0b5cad';
 
 export type WebTexts = typeof webTexts;
@@ -38,12 +41,24 @@ function inertJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 }
 
-export function renderChatPage(assets: WebAssets, config: PageConfig, emergencyNumber: string): string {
+/** A phone number as a tap-to-call URL (tel: and the number without spaces). */
+function telHref(phone: string): string {
+  return `tel:${phone.replace(/\s+/g, '')}`;
+}
+
+export function renderChatPage(
+  assets: WebAssets,
+  config: PageConfig,
+  emergencyNumber: string,
+  leafletUrl: string,
+): string {
   const values = { botName: config.botName, emergency: emergencyNumber };
   const text = (template: string): string => escapeHtml(fillPlaceholders(template, values));
-  const note = text(webTexts.page.note).replace(
+  // The emergency number, always in view and tap-to-call; the disclaimer, said once here, folds away
+  // after the first answer (chat.js) so that the chat keeps the height on a phone.
+  const emergency = text(webTexts.page.emergency).replace(
     escapeHtml(emergencyNumber),
-    `<strong>${escapeHtml(emergencyNumber)}</strong>`,
+    `<a class="page-tel" href="${escapeHtml(telHref(emergencyNumber))}"><strong>${escapeHtml(emergencyNumber)}</strong></a>`,
   );
   return `<!doctype html>
 <html lang="en">
@@ -59,8 +74,14 @@ export function renderChatPage(assets: WebAssets, config: PageConfig, emergencyN
 <body>
 <div class="layout">
 <header class="page-header" aria-label="About this chat">
+<div class="page-top">
 <h1 class="page-title">${escapeHtml(config.botName)}</h1>
-<p class="page-note">${note}</p>
+<p class="page-emergency">${emergency}</p>
+</div>
+<details class="page-about" id="page-about" open>
+<summary>${text(webTexts.page.about)}</summary>
+<p class="page-note">${text(webTexts.page.note)} <a class="page-leaflet" href="${escapeHtml(leafletUrl)}" target="_blank" rel="noopener">${text(webTexts.page.leaflet)}</a></p>
+</details>
 <button type="button" class="chat-save" id="chat-save" hidden>${text(webTexts.save.button)}</button>
 </header>
 <main class="chat" id="webchat" aria-label="${text(webTexts.page.chatLabel)}">
@@ -76,7 +97,7 @@ export function renderChatPage(assets: WebAssets, config: PageConfig, emergencyN
 /** A made-up hospital page showing how a webmaster embeds the widget with one script tag. */
 export function renderDemoPage(assets: WebAssets, embedSrc: string, accent: string): string {
   const tag = (src: string): string =>
-    `<script src="${src}" data-position="right" data-accent="${accent}" data-title="${escapeHtml(webTexts.widget.launcher)}" data-lang="en" defer></script>`;
+    `<script src="${src}" data-position="right" data-accent="${accent}" data-offset="20" data-title="${escapeHtml(webTexts.widget.launcher)}" data-lang="en" defer></script>`;
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -130,7 +130,8 @@ describe('abuse: per-client limits and memory bounds', () => {
       const body = (await res.json()) as { activities: { type: string; text?: string }[] };
       return body.activities.map((a) => a.text ?? '').join('\n');
     };
-    expect(await reply('bounded-199')).to.include('Source: EMA overview of Imnovid');
+    // A flow's final answer: the short source line (issue 14).
+    expect(await reply('bounded-199')).to.include('Source: EMA overview, April 2019.');
     expect(await reply('bounded-0')).to.match(/tell me a little more/);
   });
 });

@@ -16,10 +16,12 @@ import kbJson from '../../knowledge/kb.json';
 import flows from '../../dialogs/flows.json';
 import botTexts from '../../render/texts.json';
 import webTexts from '../../channels/web/texts.json';
+import presentation from '../../render/presentation.json';
 import type { KnowledgeBase } from '../../knowledge/types';
 import { launchBrowser } from './launch';
 
 const kb = kbJson as unknown as KnowledgeBase;
+const shortLabels: Record<string, string> = presentation.short;
 const HOSPITAL = 'http://hospital.test';
 const STORAGE_KEY = 'imnovid-chat:local';
 const SENDBOX = '[data-id="webchat-sendbox-input"]';
@@ -340,7 +342,13 @@ describe('browser: chat page, widget and accessibility (headless Chromium)', fun
     const card = await click(page, welcome.locator('button.ac-pushButton', { hasText: 'Side effects' }));
     const text = await cardText(card);
     expect(text).to.contain('EMA overview');
-    expect(text).to.contain(plain(pair('risks.common-side-effects').answer[0]));
+    // Issue 14: the sentence as a lead-in and a list, its last items behind "Show more".
+    const sentence = plain(pair('risks.common-side-effects').answer[0]);
+    expect(text).to.contain(sentence.slice(0, sentence.indexOf(' include') + ' include'.length));
+    expect(text).to.contain('anaemia (low red blood cell counts),');
+    expect(text).not.to.contain('pneumonia');
+    await card.locator('button.ac-pushButton', { hasText: botTexts.showMore }).click();
+    expect(await cardText(card)).to.contain('and infections including pneumonia (infection of the lungs).');
     expect(plain(await userBubbles(page).last().innerText())).to.contain(plain(sideEffects?.value ?? '?'));
   });
 
@@ -358,8 +366,9 @@ describe('browser: chat page, widget and accessibility (headless Chromium)', fun
     const unsure = flows.howToTake.options.find((o) => o.id === 'unsure');
     const answer = await click(page, lastCardButton(page, unsure?.title ?? '?'));
     const text = await cardText(answer);
-    expect(text).to.contain(plain(pair('use.schedule-bortezomib').answer[0]));
-    expect(text).to.contain(plain(pair('use.schedule-dexamethasone').answer[0]));
+    // Issue 14: each quoted span inside its whole sentence (the left-out words greyed as context).
+    const whole = plain(pair('use.schedule').answer[0]);
+    expect(text.split(whole)).to.have.length(3);
     expect(text).to.contain(sourceLineOf('use.dose'));
     expect(text).to.contain(plain(botTexts.deferral));
   });
@@ -534,14 +543,16 @@ describe('browser: chat page, widget and accessibility (headless Chromium)', fun
     await page.keyboard.press('Enter');
     await pressUntil(
       'Tab',
-      async () => /^button\.ac-pushButton.*\|\|(?!Open the package leaflet)/.test(await frameFocus()),
+      async () => /^button\.ac-pushButton.*\|\|(?!Show more)/.test(await frameFocus()),
       'a suggestion button',
     );
     const chosen = (await frameFocus()).split('|')[2];
     const count = await cards(frame).count();
     await page.keyboard.press('Enter');
     await waitForCardCount(frame, count + 1);
-    expect(plain(await userBubbles(frame).last().innerText())).to.contain(plain(chosen));
+    // The button shows the pair's short label; the question itself is what is sent (issue 14).
+    const asked = kb.pairs.find((p) => shortLabels[p.id] === chosen)?.question ?? chosen;
+    expect(plain(await userBubbles(frame).last().innerText())).to.contain(plain(asked));
 
     // Escape closes the panel and gives the focus back to the launcher.
     await page.keyboard.press('Escape');

@@ -2,12 +2,21 @@
 // and Web Chat card, how each flow starts, and re-prompting until the flow gives up.
 import { expect } from 'chai';
 import flows from '../../dialogs/flows.json';
-import { createHarness, textOf, buttonsOf, cardOf, cardTexts, cardActions } from '../dialogs.harness';
+import {
+  createHarness,
+  textOf,
+  buttonsOf,
+  cardOf,
+  cardTexts,
+  cardActions,
+  cardProse,
+} from '../dialogs.harness';
 import { recogniseOption } from '../../dialogs/intents';
 import {
   kb,
   LEAFLET_URL,
   pairAnswer,
+  pairShown,
   FLOW_IDS,
   TRIGGERS,
   FREE_TEXT,
@@ -70,14 +79,16 @@ describe('dialogs: every branch of both flows ends with the doctor and the leafl
         const replies = await h.submit(submit.data);
         expect(replies).to.have.length(1);
         const card = cardOf(replies[0]);
+        const prose = cardProse(card);
+        for (const block of option.blocks) expect(prose).to.include(pairShown(block.pair));
+        // Issue 14: the disclaimer, then the leaflet as a link in the text (not a button like the questions).
         const lines = cardTexts(card);
-        for (const block of option.blocks) expect(lines).to.include(pairAnswer(block.pair));
-        const last = lines[lines.length - 1]!;
-        expect(last)
+        expect(lines[lines.length - 2])
           .to.match(/package leaflet/i)
           .and.to.match(/\bdoctor\b/i);
-        const open = cardActions(card).find((a) => a.type === 'Action.OpenUrl');
-        expect(open?.url).to.equal(LEAFLET_URL);
+        expect(lines[lines.length - 1]).to.match(/^\[.*package leaflet.*\]\((.+)\)$/i);
+        expect(lines[lines.length - 1]).to.include(`](${LEAFLET_URL})`);
+        expect(cardActions(card).filter((a) => a.type === 'Action.OpenUrl')).to.deep.equal([]);
         expect(
           cardActions(card)
             .filter((a) => a.type === 'Action.Submit')

@@ -5,13 +5,13 @@ import type { Activity } from 'botbuilder';
 import flows from '../../dialogs/flows.json';
 import texts from '../../render/texts.json';
 import { fillPlaceholders } from '../../render/placeholders';
-import { templateValues } from '../../render/renderer';
+import { answerAsText, answerShown, templateValues } from '../../render/renderer';
 import { flowData as flowTable, type FlowId } from '../../dialogs/intents';
 import { knowledge, textOf, buttonsOf } from '../dialogs.harness';
 
 export const { kb } = knowledge;
 export const LEAFLET_URL =
-  'https://www.ema.europa.eu/en/medicines/human/EPAR/imnovid-previously-pomalidomide-celgene';
+  'https://www.ema.europa.eu/en/documents/product-information/imnovid-epar-product-information_en.pdf';
 
 /** The honest fallback as a text channel shows it. */
 export const FALLBACK = fillPlaceholders(texts.fallback, templateValues({ kb, emergencyNumber: '112' }));
@@ -19,7 +19,15 @@ export const FALLBACK = fillPlaceholders(texts.fallback, templateValues({ kb, em
 export function pairAnswer(id: string): string {
   const pair = kb.pairs.find((p) => p.id === id);
   if (!pair) throw new Error(`no pair ${id}`);
-  return pair.answer.join(' ');
+  // As a text channel shows it (issue 14: lists as bullets, a quoted span inside its whole sentence).
+  return answerAsText(pair, kb);
+}
+
+/** The pair's answer as whole sentences, as a card reads (a quoted span inside its whole sentence). */
+export function pairShown(id: string): string {
+  const pair = kb.pairs.find((p) => p.id === id);
+  if (!pair) throw new Error(`no pair ${id}`);
+  return answerShown(pair, kb);
 }
 
 export const FLOW_IDS: FlowId[] = ['howToTake', 'risk'];

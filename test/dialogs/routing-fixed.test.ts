@@ -9,7 +9,7 @@ import flows from '../../dialogs/flows.json';
 import texts from '../../render/texts.json';
 import type { FlowId, SmallTalk } from '../../dialogs/intents';
 import { fillPlaceholders } from '../../render/placeholders';
-import { templateValues } from '../../render/renderer';
+import { answerAsText, buttonTitle, templateValues } from '../../render/renderer';
 import { createHarness, textOf, buttonsOf } from '../dialogs.harness';
 import { createFixedRecogniser, safetyHit, type PartReading, type Reading } from './fixedRecogniser';
 import {
@@ -516,7 +516,7 @@ function expectReply(replies: Partial<Activity>[], reply: Reply, says: string): 
         expect(text, says).to.include(pairAnswer(reply.pairId));
         return;
       }
-      const sentences = pair(reply.pairId).answer;
+      const sentences = pair(reply.pairId).answer.map((_, i) => answerAsText(pair(reply.pairId), kb, [i]));
       expect(text, says).to.include(sentences[reply.sentence]!);
       for (const [i, other] of sentences.entries())
         if (i !== reply.sentence) expect(text, `${says}: sentence ${i} left out`).not.to.include(other);
@@ -540,7 +540,10 @@ function expectReply(replies: Partial<Activity>[], reply: Reply, says: string): 
       return;
     }
     case 'suggest': {
-      const questions = reply.pairIds.map((id) => pair(id).question);
+      // Each by its short label (issue 14); the button still sends the question.
+      const questions = reply.pairIds.map((id) =>
+        buttonTitle({ title: pair(id).question, value: pair(id).question }, { kb }),
+      );
       expect(replies, says).to.have.length(1);
       expect(text, says).to.include(texts.suggestIntro);
       expect(

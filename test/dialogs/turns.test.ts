@@ -2,8 +2,8 @@
 // running is routed without runDialog (same trace, same skill behaviour).
 import { expect } from 'chai';
 import { ActivityTypes, type Activity } from 'botbuilder';
-import { createHarness, cardOf, cardTexts, cardActions, type Harness } from '../dialogs.harness';
-import { pairAnswer, flowTrigger, flowData, expectPrompt, expectFinalAnswer } from './helpers';
+import { createHarness, cardOf, cardProse, cardActions, type Harness } from '../dialogs.harness';
+import { pairShown, flowTrigger, flowData, expectPrompt, expectFinalAnswer } from './helpers';
 
 describe('dialogs: the incoming activity is read, never rewritten', () => {
   it('a Web Chat card button press (data as the value, no text) picks the option; the activity stays as sent', async () => {
@@ -14,7 +14,7 @@ describe('dialogs: the incoming activity is read, never rewritten', () => {
     const incoming: Partial<Activity> = { type: ActivityTypes.Message, value: submit.data };
     await h.adapter.processActivity(incoming);
     const replies = h.adapter.activeQueue.splice(0);
-    expect(cardTexts(cardOf(replies[0]))).to.include(pairAnswer(option.blocks[0]!.pair));
+    expect(cardProse(cardOf(replies[0]))).to.include(pairShown(option.blocks[0]!.pair));
     expect(incoming.text).to.equal(undefined);
     expect(incoming.value).to.deep.equal(submit.data);
   });

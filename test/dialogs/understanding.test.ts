@@ -4,15 +4,16 @@
 // talk. Each case is data: what is said, turn by turn, and what the last reply must (and must not) hold.
 import { expect } from 'chai';
 import { createHarness, knowledge, textOf, buttonsOf } from '../dialogs.harness';
-import { texts } from '../../render/renderer';
+import { answerAsText, texts } from '../../render/renderer';
 
 const pair = (id: string) => {
   const found = knowledge.kb.pairs.find((p) => p.id === id);
   if (!found) throw new Error(`no pair ${id}`);
   return found;
 };
-const answerOf = (id: string): string => pair(id).answer.join(' ');
-const sentenceOf = (id: string, i: number): string => pair(id).answer[i]!;
+// As a text channel shows them (issue 14: lists as bullets, a quoted span inside its whole sentence).
+const answerOf = (id: string): string => answerAsText(pair(id), knowledge.kb);
+const sentenceOf = (id: string, i: number): string => answerAsText(pair(id), knowledge.kb, [i]);
 const FALLBACK = texts.fallback.replace('{medicine}', knowledge.kb.medicine);
 
 interface Case {

@@ -70,7 +70,13 @@ describe('web channel: pages and assets', () => {
     }
     expect(html).to.contain(`<script src="/static/webchat-${bundleVersion}.js" defer></script>`);
     expect(html).to.not.match(/https?:\/\/(?!www\.w3\.org)[^"' ]*\.(js|css)\b/);
-    expect(html).to.contain('<strong>999</strong>');
+    // Issue 14: the emergency number as a tap-to-call link, the disclaimer said once (folding away after the
+    // first answer), and the leaflet as a link to the product-information PDF.
+    expect(html).to.contain('<a class="page-tel" href="tel:999"><strong>999</strong></a>');
+    expect(html).to.match(/<details class="page-about" id="page-about" open>/);
+    expect(html).to.contain(
+      'href="https://www.ema.europa.eu/en/documents/product-information/imnovid-epar-product-information_en.pdf"',
+    );
     const config = pageConfigOf(html);
     expect(config.directLine).to.deep.equal({
       mode: 'local',

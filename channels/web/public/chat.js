@@ -253,7 +253,7 @@
       });
     }
     // Web Chat's store sees every activity it shows, replayed ones included, in order.
-    return window.WebChat.createStore({}, function () {
+    return window.WebChat.createStore({}, collapseAboutAfterFirstAnswer(), function () {
       return function (next) {
         return function (action) {
           if (action && action.type === 'DIRECT_LINE/INCOMING_ACTIVITY' && action.payload) {
@@ -263,6 +263,98 @@
         };
       };
     });
+  }
+
+  /**
+   * The page header's disclaimer is said once: it folds away when the bot answers the patient's first
+   * message (a patient can open it again), so the chat keeps the height on a phone.
+   */
+  function collapseAboutAfterFirstAnswer() {
+    var asked = false;
+    var done = false;
+    return function () {
+      return function (next) {
+        return function (action) {
+          if (!done && action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') {
+            var activity = action.payload && action.payload.activity;
+            var role = activity && activity.from && activity.from.role;
+            if (role === 'user') asked = true;
+            else if (asked && activity.type === 'message') {
+              done = true;
+              var about = document.getElementById('page-about');
+              if (about) about.open = false;
+            }
+          }
+          return next(action);
+        };
+      };
+    };
+  }
+
+  /**
+   * Adaptive Cards as Web Chat styles them, with body text at 16 px (small text, the source line, at 14 px)
+   * and the subtle colour at 7.5:1 on white (#555), so the source line reads on a phone.
+   */
+  function hostConfig() {
+    var text = { default: '#1b1b1b', subtle: '#555555' };
+    var sizes = { small: 14, default: 16, medium: 18, large: 21, extraLarge: 26 };
+    var weights = { lighter: 200, default: 400, bolder: 600 };
+    var font = "'Segoe UI', system-ui, -apple-system, Roboto, 'Helvetica Neue', Arial, sans-serif";
+    var onColour = function (background) {
+      return {
+        backgroundColor: background,
+        foregroundColors: { default: { default: '#1b1b1b', subtle: '#484644' } },
+      };
+    };
+    return {
+      supportsInteractivity: true,
+      fontFamily: font,
+      fontSizes: sizes,
+      fontWeights: weights,
+      containerStyles: {
+        default: {
+          backgroundColor: '#ffffff',
+          foregroundColors: {
+            default: text,
+            accent: { default: accent, subtle: accent },
+            attention: { default: '#a4262c', subtle: '#a4262c' },
+            dark: { default: '#000000', subtle: '#555555' },
+            good: { default: '#0b6a0b', subtle: '#0b6a0b' },
+            light: { default: '#ffffff', subtle: '#ffffff' },
+            warning: { default: '#8a4b00', subtle: '#8a4b00' },
+          },
+        },
+        emphasis: onColour('#f3f5f8'),
+        accent: onColour('#c7def9'),
+        good: onColour('#ccffcc'),
+        attention: onColour('#ffc5b2'),
+        warning: onColour('#ffe2b2'),
+      },
+      imageSizes: { small: 40, medium: 80, large: 160 },
+      actions: {
+        actionAlignment: 'stretch',
+        actionsOrientation: 'vertical',
+        buttonSpacing: 8,
+        maxActions: 100,
+        showCard: { actionMode: 'inline', inlineTopMargin: 8 },
+        spacing: 'default',
+      },
+      adaptiveCard: { allowCustomStyle: false },
+      imageSet: { imageSize: 'medium', maxImageHeight: 100 },
+      factSet: {
+        title: {
+          color: 'default',
+          size: 'default',
+          isSubtle: false,
+          weight: 'bolder',
+          wrap: true,
+          maxWidth: 150,
+        },
+        value: { color: 'default', size: 'default', isSubtle: false, weight: 'default', wrap: true },
+        spacing: 8,
+      },
+      textBlock: { headingLevel: 2 },
+    };
   }
 
   function render(directLine, current, store) {
@@ -276,7 +368,10 @@
         userID: current.userId,
         locale: locale,
         cardActionMiddleware: cardActionMiddleware,
+        adaptiveCardsHostConfig: hostConfig(),
         styleOptions: {
+          primaryFont: "'Segoe UI', system-ui, -apple-system, Roboto, 'Helvetica Neue', Arial, sans-serif",
+          subtle: '#555555',
           accent: accent,
           botAvatarInitials: config.avatars.bot,
           userAvatarInitials: config.avatars.user,

@@ -1,8 +1,12 @@
 // The embeddable widget. A hospital page adds
 //   <script src="https://BOT-HOST/embed.js" data-position="right|left" data-accent="#hex"
-//           data-title="..." data-lang="en" data-transport="polling" defer></script>
+//           data-offset="20" data-title="..." data-lang="en" data-transport="polling" defer></script>
 // and gets a launcher button that opens the chat page (iframe) in a non-modal dialog panel.
 // Everything lives in a shadow root so the host page's CSS and ours cannot clash.
+// data-offset: the launcher's distance from the bottom edge in CSS pixels (0 to 400, default 20), to keep
+// it clear of the host page's own fixed elements. On a phone (480 px wide or less) the launcher is an icon
+// only (its title stays its accessible name), and the widget's element at the end of the page keeps as
+// much room free below the page's content, so the launcher never sits over the end of the page.
 (function () {
   'use strict';
 
@@ -18,11 +22,17 @@
   var lang = langFrom(script.getAttribute('data-lang')) || langFrom(document.documentElement.lang) || 'en';
   var polling = script.getAttribute('data-transport') === 'polling';
   var accent = hexFrom(script.getAttribute('data-accent')) || DEFAULT_ACCENT;
+  var offset = offsetFrom(script.getAttribute('data-offset'));
   // Launcher text in white or black, whichever reads better on the accent (WCAG AA either way).
   var onAccent = contrast(accent, '#ffffff') >= 4.5 ? '#ffffff' : '#000000';
 
   function langFrom(value) {
     return /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$/.test(value || '') ? value : undefined;
+  }
+
+  function offsetFrom(value) {
+    var n = parseInt((value || '').trim(), 10);
+    return /^\s*\d{1,3}\s*$/.test(value || '') && n >= 0 && n <= 400 ? n : 20;
   }
 
   function hexFrom(value) {
@@ -51,9 +61,14 @@
 
   var side = position === 'left' ? 'left' : 'right';
   var css =
-    ':host{all:initial}' +
+    // The host element stays in the page's flow as room at its end: the launcher's height and offset.
+    ':host{all:initial;display:block;height:' +
+    (offset + 64) +
+    'px}' +
     '*{box-sizing:border-box}' +
-    '.launcher{position:fixed;bottom:20px;' +
+    '.launcher{position:fixed;bottom:' +
+    offset +
+    'px;' +
     side +
     ':20px;z-index:2147483000;display:inline-flex;' +
     'align-items:center;gap:8px;min-height:48px;padding:12px 20px;border:2px solid transparent;' +
@@ -67,11 +82,15 @@
     '.launcher svg{width:22px;height:22px;fill:currentColor;flex:none}' +
     '.launcher:focus-visible,.close:focus-visible{outline:3px solid #000;outline-offset:2px;' +
     'box-shadow:0 0 0 6px #fff}' +
-    '.panel{position:fixed;bottom:84px;' +
+    '.panel{position:fixed;bottom:' +
+    (offset + 64) +
+    'px;' +
     side +
     ':20px;z-index:2147483001;display:flex;' +
     'flex-direction:column;width:380px;max-width:calc(100vw - 40px);height:600px;' +
-    'max-height:calc(100vh - 104px);background:#fff;border:1px solid #8a8f96;border-radius:10px;' +
+    'max-height:calc(100vh - ' +
+    (offset + 84) +
+    'px);background:#fff;border:1px solid #8a8f96;border-radius:10px;' +
     'overflow:hidden;box-shadow:0 8px 30px rgba(0,0,0,.35)}' +
     '.panel[hidden]{display:none}' +
     '.bar{display:flex;align-items:center;justify-content:space-between;gap:8px;flex:none;' +
@@ -86,7 +105,13 @@
     'font:700 22px/1 Arial,sans-serif;cursor:pointer}' +
     'iframe{flex:1 1 auto;width:100%;min-height:0;border:0;background:#fff}' +
     '@media (max-width:480px),(max-height:560px){.panel{top:0;bottom:0;left:0;right:0;width:auto;' +
-    'max-width:none;height:auto;max-height:none;border-radius:0}}';
+    'max-width:none;height:auto;max-height:none;border-radius:0}}' +
+    // On a phone the closed launcher is a round icon: it covers as little of the page as it can.
+    '@media (max-width:480px){.launcher{width:56px;height:56px;min-height:0;padding:0;' +
+    'justify-content:center;' +
+    side +
+    ':12px}.launcher span{position:absolute;width:1px;height:1px;overflow:hidden;' +
+    'clip:rect(0 0 0 0);white-space:nowrap}.launcher svg{width:26px;height:26px}}';
 
   var host = document.createElement('div');
   host.id = 'imnovid-chat-widget';
@@ -122,6 +147,8 @@
   var label = document.createElement('span');
   label.textContent = title;
   launcher.appendChild(label);
+  // The accessible name when only the icon shows (phones).
+  launcher.setAttribute('aria-label', title);
 
   var panel = document.createElement('div');
   panel.className = 'panel';
