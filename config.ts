@@ -98,6 +98,12 @@ export interface Config {
   helpdesk: {
     contacts: HelpdeskContact[];
     sideEffectReportingUrl: string;
+    /**
+     * A contact-centre hub takes conversations over (HELPDESK_HANDOFF=on): the helpdesk offer carries
+     * "Connect me", and the recent transcript it hands over is kept in conversation state. Off by default:
+     * without a hub there is nothing to connect to, and no patient messages are kept.
+     */
+    handoff: boolean;
   };
   /** Teams users (AAD object ids or Teams user ids) who see the staff view with each answer. */
   staff: {
@@ -206,6 +212,14 @@ function intFrom(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+/** An on/off setting (empty: off). */
+function switchFrom(env: Env, name: string): boolean {
+  const value = (env[name] ?? '').trim().toLowerCase();
+  if (value === '' || value === 'off') return false;
+  if (value === 'on') return true;
+  throw new Error(`${name} must be "on" or "off", got "${env[name]}"`);
+}
+
 function listFrom(env: Env, name: string): string[] {
   return (env[name] ?? '')
     .split(',')
@@ -309,6 +323,7 @@ export function loadConfig(env: Env = process.env): Config {
     helpdesk: {
       contacts: helpdeskContactsFrom(env),
       sideEffectReportingUrl: reportingUrlFrom(env),
+      handoff: switchFrom(env, 'HELPDESK_HANDOFF'),
     },
     staff: {
       teamsUserIds: listFrom(env, 'STAFF_TEAMS_USER_IDS'),

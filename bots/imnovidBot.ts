@@ -93,6 +93,7 @@ export class ImnovidBot extends TeamsActivityHandler {
       sideEffectReportingUrl: deps.config.helpdesk.sideEffectReportingUrl || undefined,
       helpdeskState: this.helpdeskState,
       isStaff: (context) => isStaff(context.activity, deps),
+      handoff: deps.config.helpdesk.handoff,
       recorder: this.recorder,
       feedbackPair: this.privateState.createProperty<string | undefined>('feedbackPairId'),
       // In memory, state goes after STATE_IDLE_MINUTES idle; in Blob Storage it stays until forgotten.
@@ -110,7 +111,7 @@ export class ImnovidBot extends TeamsActivityHandler {
 
     this.onMembersAdded(async (context, next) => {
       if (welcomesOnMembersAdded(context.activity)) {
-        await sendReply(context, this.services, welcomeReply(this.recorder.enabled));
+        await sendReply(context, this.services, welcomeReply(this.recorder.enabled, this.services.handoff));
       }
       await next();
     });
@@ -143,7 +144,7 @@ export class ImnovidBot extends TeamsActivityHandler {
    */
   protected override async onInstallationUpdateAddActivity(context: TurnContext): Promise<void> {
     if (context.activity.action === 'add' && !isSharedConversation(context.activity)) {
-      await sendReply(context, this.services, welcomeReply(this.recorder.enabled));
+      await sendReply(context, this.services, welcomeReply(this.recorder.enabled, this.services.handoff));
     }
     await super.onInstallationUpdateAddActivity(context);
   }
@@ -163,7 +164,8 @@ export class ImnovidBot extends TeamsActivityHandler {
       // Any answered turn but an honest fallback ends a run of fallbacks.
       if (!fellBack(context) && (await this.helpdeskState.fallbacks.get(context)) !== undefined)
         await this.helpdeskState.fallbacks.delete(context);
-      await recordTurn(context, this.helpdeskState, messageText(context), sent);
+      // The recent transcript is kept only for a hub that can take the conversation over.
+      if (this.services.handoff) await recordTurn(context, this.helpdeskState, messageText(context), sent);
     }
     await this.privateState.saveChanges(context, false);
   }
@@ -216,7 +218,7 @@ export class ImnovidBot extends TeamsActivityHandler {
         urgent: hit.level === 'emergency' || hit.level === 'urgent',
       });
       // "Ich möchte mit einem Apotheker sprechen": after the notice in that language, the helpdesk's contacts.
-      if (hit.asksForPerson) await sendReply(context, this.services, personReply());
+      if (hit.asksForPerson) await sendReply(context, this.services, personReply(this.services.handoff));
       // Urgent advice, a deferral or a language notice ends any guided flow: the next message must not be
       // read as an answer to a question the patient can no longer see.
       await this.dialogState.delete(context);

@@ -18,18 +18,19 @@ import {
 export const connectButton = { title: texts.helpdesk.connect, value: texts.helpdesk.connect };
 
 /** The helpdesk offered because the patient asked for a person. */
-export function personReply(): Reply {
-  return { intro: [texts.helpdesk.person], helpdesk: true, buttons: [connectButton] };
+/** @param handoff whether a contact-centre hub can take over (HELPDESK_HANDOFF): then "Connect me" is offered. */
+export function personReply(handoff: boolean): Reply {
+  return { intro: [texts.helpdesk.person], helpdesk: true, buttons: handoff ? [connectButton] : [] };
 }
 
 /** The second honest fallback in a row: the fallback, then the helpdesk. */
-export function fallbackWithHelpdeskReply(): Reply {
+export function fallbackWithHelpdeskReply(handoff: boolean): Reply {
   const fallback = fallbackReply();
   return {
     ...fallback,
     intro: [...(fallback.intro ?? []), texts.helpdesk.afterFallbacks],
     helpdesk: true,
-    buttons: [connectButton],
+    buttons: handoff ? [connectButton] : [],
   };
 }
 
@@ -138,6 +139,8 @@ export async function initiateHandoff(
 
 /** How many messages the handoff transcript keeps, both ways. */
 export const TRANSCRIPT_LENGTH = 10;
+/** How much of each of the bot's replies the transcript keeps. */
+const MAX_REPLY_CHARS = 160;
 /** A longer message is cut to this many characters in the transcript, to bound the state. */
 const MAX_ENTRY_CHARS = 500;
 
@@ -164,6 +167,8 @@ export async function recordTurn(
   const replies = sent.filter((a) => a.type === 'message');
   if (replies.length === 0) return;
   const cut = (t: string): string => (t.length > MAX_ENTRY_CHARS ? `${t.slice(0, MAX_ENTRY_CHARS)}…` : t);
+  const cutReply = (t: string): string =>
+    t.length > MAX_REPLY_CHARS ? `${t.slice(0, MAX_REPLY_CHARS)}…` : t;
   const now = new Date().toISOString();
   const entries: TranscriptEntry[] = [
     { ...incomingEntry(context.activity, cut(text)) },
@@ -171,7 +176,9 @@ export async function recordTurn(
       type: 'message',
       timestamp: now,
       from: { id: context.activity.recipient?.id ?? 'bot', role: 'bot' },
-      text: cut(sentText(a)),
+      // The bot's own replies are the overview's text, which the hub can look up: their opening is enough
+      // to follow the conversation, and keeps the state (read and hashed on every turn) small.
+      text: cutReply(sentText(a)),
     })),
   ];
   const before = (await state.transcript.get(context)) ?? [];

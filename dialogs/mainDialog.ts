@@ -34,7 +34,7 @@ async function sendFallback(context: TurnContext, services: BotServices, reply: 
   const state = services.helpdeskState;
   if (state && (await countFallback(context, state)) >= FALLBACKS_BEFORE_HELPDESK) {
     services.log?.debug('turn.route', { route: 'helpdesk:repeated-fallbacks' });
-    await offerHelpdesk(context, services, 'repeated-fallbacks', fallbackWithHelpdeskReply());
+    await offerHelpdesk(context, services, 'repeated-fallbacks', fallbackWithHelpdeskReply(services.handoff));
     return;
   }
   await sendReply(context, services, reply);
@@ -81,13 +81,18 @@ export async function routeMessage(
     await sendFallback(context, services, fallbackReply());
     return undefined;
   }
+  if (command === 'handoff' && !services.handoff) {
+    // No hub to hand over to (an old "Connect me" button): the helpdesk's contacts instead.
+    await offerHelpdesk(context, services, 'person-request', personReply(false));
+    return undefined;
+  }
   if (command === 'handoff') {
     await initiateHandoff(context, services, messageText(context));
     return undefined;
   }
   if (recognition.helpdesk === 'person') {
     routed('helpdesk:person');
-    await offerHelpdesk(context, services, 'person-request', personReply());
+    await offerHelpdesk(context, services, 'person-request', personReply(services.handoff));
     return undefined;
   }
   if (recognition.helpdesk === 'report-side-effect') {
@@ -101,7 +106,11 @@ export async function routeMessage(
   }
   if (smallTalk) {
     routed(`smalltalk:${smallTalk}`);
-    await sendReply(context, services, smallTalkReply(smallTalk, services.recorder?.enabled));
+    await sendReply(
+      context,
+      services,
+      smallTalkReply(smallTalk, services.recorder?.enabled, services.handoff),
+    );
     return undefined;
   }
   if (recognition.bareChoice) {

@@ -9,9 +9,13 @@ import type { SmallTalk } from './intents';
  * The welcome, closed by the one-line privacy notice (what is kept, for how long, how to delete it); while
  * recording is on (issue 13) it says so too, in one extra line.
  */
-export function welcomeReply(recording = false): Reply {
+export function welcomeReply(recording = false, handoff = false): Reply {
   return {
-    intro: [...texts.welcome, texts.privacy.notice, ...(recording ? [texts.recording.welcome] : [])],
+    intro: [
+      ...texts.welcome,
+      handoff ? texts.privacy.noticeWithTranscript : texts.privacy.notice,
+      ...(recording ? [texts.recording.welcome] : []),
+    ],
     buttons: texts.menuButtons,
   };
 }
@@ -49,7 +53,7 @@ export function forgottenReply(): Reply {
   return { intro: [texts.privacy.forgotten] };
 }
 
-export function smallTalkReply(kind: SmallTalk, recording = false): Reply {
-  if (kind === 'greeting') return welcomeReply(recording);
+export function smallTalkReply(kind: SmallTalk, recording = false, handoff = false): Reply {
+  if (kind === 'greeting') return welcomeReply(recording, handoff);
   return { intro: [texts.smalltalk[kind]] };
 }

@@ -18,6 +18,8 @@ export interface BotServices {
   emergencyNumber: string;
   /** The pair answered last in this conversation (per user), for follow-up questions. */
   lastPair: StatePropertyAccessor<string | undefined>;
+  /** A contact-centre hub can take conversations over (HELPDESK_HANDOFF=on). */
+  handoff: boolean;
   /** Whether this turn's user is helpdesk staff, who see why the bot answered as it did. */
   isStaff?: (context: TurnContext) => boolean;
   /** Where routing decisions are logged (route names and pair ids only, never the message). */

@@ -6,8 +6,14 @@ import { loadConfig } from '../config';
 const contacts = (value: unknown): Record<string, string> => ({ HELPDESK_CONTACTS: JSON.stringify(value) });
 
 describe('config: pharmacy helpdesk', () => {
-  it('has no contacts and no reporting link by default', () => {
-    expect(loadConfig({}).helpdesk).to.deep.equal({ contacts: [], sideEffectReportingUrl: '' });
+  it('has no contacts, no reporting link and no handoff hub by default', () => {
+    expect(loadConfig({}).helpdesk).to.deep.equal({
+      contacts: [],
+      sideEffectReportingUrl: '',
+      handoff: false,
+    });
+    expect(loadConfig({ HELPDESK_HANDOFF: 'on' }).helpdesk.handoff).to.equal(true);
+    expect(() => loadConfig({ HELPDESK_HANDOFF: 'yes' })).to.throw(/HELPDESK_HANDOFF must be "on" or "off"/);
     expect(
       loadConfig({ HELPDESK_CONTACTS: '  ', SIDE_EFFECT_REPORTING_URL: '' }).helpdesk.contacts,
     ).to.deep.equal([]);

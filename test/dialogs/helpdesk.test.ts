@@ -31,7 +31,7 @@ const CONTACTS = [
   { name: 'Myeloma treatment centre', phone: '020 7946 0999' },
   { name: 'Patient helpline', url: 'https://help.example.org/imnovid' },
 ];
-const HELPDESK_ENV = { HELPDESK_CONTACTS: JSON.stringify(CONTACTS) };
+const HELPDESK_ENV = { HELPDESK_CONTACTS: JSON.stringify(CONTACTS), HELPDESK_HANDOFF: 'on' };
 const REPORTING_URL = 'https://yellowcard.example.org/';
 
 const filled = (text: string): string =>
@@ -116,6 +116,17 @@ function expectHelpdeskCard(reply: Partial<Activity> | undefined): Card {
 }
 
 describe('pharmacy helpdesk: reaching a person', () => {
+  it('without a contact-centre hub (HELPDESK_HANDOFF off, the default) offers no "Connect me" and keeps no transcript', async () => {
+    const h = createHarness('test', { HELPDESK_CONTACTS: JSON.stringify(CONTACTS) });
+    const replies = await h.say('can I talk to a pharmacist');
+    expect(textOf(replies)).to.include('+44 20 7946 0000');
+    expect(JSON.stringify(replies)).not.to.include(texts.helpdesk.connect);
+    // An old "Connect me" pressed anyway gets the contacts again, and no handoff event.
+    const again = await h.say(texts.helpdesk.connect);
+    expect(again.some((r) => r.type === 'event')).to.equal(false);
+    expect(textOf(again)).to.include('+44 20 7946 0000');
+  });
+
   for (const says of PERSON_REQUESTS) {
     it(`"${says}" offers the helpdesk card with tap-to-call`, async () => {
       const h = createHarness('webchat', HELPDESK_ENV);
@@ -165,7 +176,7 @@ describe('pharmacy helpdesk: reaching a person', () => {
 
   it('with no contacts configured, the reply names the treating doctor or pharmacist, never "not covered"', async () => {
     for (const channel of ['test', 'webchat']) {
-      const h = createHarness(channel);
+      const h = createHarness(channel, { HELPDESK_HANDOFF: 'on' });
       const replies = await h.say('I want to talk to a real person');
       expect(replies).to.have.length(1);
       const text = channel === 'test' ? textOf(replies) : cardTexts(cardOf(replies[0])).join('\n\n');

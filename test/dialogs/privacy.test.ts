@@ -130,7 +130,8 @@ describe('privacy: "forget me"', () => {
   });
 
   it('leaves no follow-up context and no helpdesk transcript for the next turns', async () => {
-    const h = createHarness();
+    // With a contact-centre hub, the only deployment that keeps a transcript.
+    const h = createHarness('test', { HELPDESK_HANDOFF: 'on' });
     await h.say('what are the serious side effects?');
     const followUp = textOf(await h.say('how common are they?'));
     expect(h.matcherCalls.at(-1)!.contextPairId).to.equal('risks.serious-side-effects');

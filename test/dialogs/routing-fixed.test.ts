@@ -618,7 +618,7 @@ describe('dialogs with a fixed-result recogniser: routing by what the recogniser
       const table: Record<string, Reading> = {};
       for (const step of steps) table[step.says] = step.reads;
       const recogniser = createFixedRecogniser(kb, table);
-      const h = createHarness('test', {}, undefined, recogniser);
+      const h = createHarness('test', { HELPDESK_HANDOFF: 'on' }, undefined, recogniser);
       for (const step of steps) {
         const before = recogniser.calls.length;
         expectReply(await h.say(step.says), step.reply, step.says);
@@ -651,7 +651,7 @@ describe('dialogs with a fixed-result recogniser: routing by what the recogniser
       ['is there a pack warning?', answer('measures.pack-warning')],
     ];
     const recogniser = createFixedRecogniser(kb, Object.fromEntries(steps));
-    const h = createHarness('test', {}, undefined, recogniser);
+    const h = createHarness('test', { HELPDESK_HANDOFF: 'on' }, undefined, recogniser);
     for (const [says] of steps) await h.say(says);
     expect(recogniser.calls).to.deep.equal([
       { text: 'how do I take it', contextPairId: undefined, inFlow: false },
