@@ -20,7 +20,7 @@ import {
   type RecordStore,
   type UnansweredRecord,
 } from '../learning/records';
-import { analyse, groupingTokens, jaccard } from '../report/analyse';
+import { analyse, groupingTokens, jaccard } from '../learning/report/analyse';
 import { AdaptiveCard, SerializationContext, Versions } from 'adaptivecards';
 import { answerReply } from '../dialogs/faq';
 import { replyAsCard, replyAsText, texts } from '../render/renderer';
@@ -459,7 +459,7 @@ describe('learning from unanswered questions', () => {
     it('prints the grouped questions, the worst pairs and alternate phrasings from a file', () => {
       const result = spawnSync(
         path.join(root, 'node_modules', '.bin', 'tsx'),
-        ['report/cli.ts', '--file', fixture],
+        ['learning/report/cli.ts', '--file', fixture],
         {
           cwd: root,
           encoding: 'utf8',

@@ -3,10 +3,10 @@
 // phrasings for existing pairs. Reads the Blob container when AZURE_STORAGE_CONNECTION_STRING is set,
 // else UNANSWERED_FILE; `--file PATH` reads that file instead, `--top N` limits each list (default 20).
 // It only prints: a person decides and edits knowledge/curation/imnovid.json.
-import { loadConfig } from '../config';
-import { loadKnowledge } from '../knowledge/load';
-import { recordStoreFor } from '../learning/recorder';
-import { FileRecordStore, type RecordStore } from '../learning/records';
+import { loadConfig } from '../../config';
+import { loadKnowledge } from '../../knowledge/load';
+import { recordStoreFor } from '../recorder';
+import { FileRecordStore, type RecordStore } from '../records';
 import { analyse, formatReport, groupingTokens } from './analyse';
 
 function option(args: string[], name: string): string | undefined {

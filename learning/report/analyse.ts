@@ -2,9 +2,9 @@
 // the unanswered questions grouped when they are near-duplicates (Jaccard similarity of the matcher's
 // normalised tokens), the pairs with the worst helpful ratio, and phrasings that could become alternates
 // of existing pairs. It only suggests: a person edits knowledge/curation/imnovid.json.
-import type { FeedbackRecord, LearningRecord, UnansweredRecord } from '../learning/records';
-import { MEDICINE_TOKEN, OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
-import { basicForm } from '../text/normal';
+import type { FeedbackRecord, LearningRecord, UnansweredRecord } from '../records';
+import { MEDICINE_TOKEN, OFF_TOPIC_TOKEN } from '../../knowledge/match/normalise';
+import { basicForm } from '../../text/normal';
 
 export interface QuestionGroup {
   count: number;
