@@ -211,8 +211,10 @@ export class ImnovidBot extends TeamsActivityHandler {
     });
     setRecognition(context, recognition);
     const hit = recognition.safety;
-    if (hit && stopsTheTurn(hit)) {
+    // Every hit but an information line is logged (level and category only), whether or not it ends the turn.
+    if (hit && hit.level !== 'information')
       this.deps.log.info('turn.safety', { level: hit.level, category: hit.category, language: hit.language });
+    if (hit && stopsTheTurn(hit)) {
       await sendReply(context, this.services, {
         intro: [hit.message],
         urgent: hit.level === 'emergency' || hit.level === 'urgent',
@@ -230,7 +232,6 @@ export class ImnovidBot extends TeamsActivityHandler {
     }
     if (hit?.level === 'defer') {
       // "How many capsules should I take today?": the prescriber first; what the overview says may follow.
-      this.deps.log.info('turn.safety', { level: hit.level, category: hit.category, language: hit.language });
       await sendReply(context, this.services, { intro: [hit.message] });
     }
 

@@ -60,15 +60,8 @@ export function asksToReportSideEffect(text: string, basic = basicForm(text)): b
   return reportSideEffectRe.test(basic);
 }
 
-const questionStart = new RegExp(`^${alternation(intents.question.starts)}\\b`);
-const questionMarks = new Set([...intents.question.marks]);
-
-/** Whether a message is clearly a question: it ends with a question mark or starts with a question word. */
-export function isQuestion(text: string): boolean {
-  const t = basicForm(text);
-  if (t.split(' ').length < intents.question.minWords) return false;
-  return questionMarks.has(text.trim().slice(-1)) || questionStart.test(t);
-}
+// One reading of "is this a question", shared with the splitting of a message into its questions.
+export { isQuestion } from '../knowledge/match/message';
 
 const bareChoiceRe = whole(intents.bareChoice.patterns);
 const notCoveredRe = anywhere(intents.notCovered.patterns);

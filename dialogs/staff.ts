@@ -14,24 +14,26 @@ function candidates(match: MatchResult | undefined): string {
   return list.map((c) => `${c.pair.id} ${score(c.score)}`).join(', ');
 }
 
+/** What a part was answered with: its pairs, score (or source sentence) and section, or its flow. */
+function chosen(part: PartResult): string {
+  const match = part.match;
+  const pair = part.pairs[0];
+  if (!pair) return part.flow ? ` → flow ${part.flow.id}` : '';
+  let line = ` → ${part.pairs.map((p) => p.id).join(' + ')}`;
+  if (match?.kind === 'answer') line += ` (score ${score(match.best.score)})`;
+  if (part.sentence !== undefined) {
+    const bm25 =
+      match && match.kind !== 'answer' && match.sentence ? `, BM25 ${score(match.sentence.score)}` : '';
+    line += ` (sentence ${part.sentence + 1}${bm25})`;
+  }
+  return `${line}, section “${pair.provenance.section}”`;
+}
+
 /** One line per part of the message, prefixed so a reader can tell it from the answer. */
 export function staffLines(parts: PartResult[]): string[] {
   return parts.map((part, i) => {
     const head = `${texts.staff.prefix} ${parts.length > 1 ? `part ${i + 1}: ` : ''}${part.reason}`;
-    const match = part.match;
-    const pair = part.pairs[0];
-    const chosen = pair
-      ? ` → ${part.pairs.map((p) => p.id).join(' + ')}` +
-        (match?.kind === 'answer' ? ` (score ${score(match.best.score)})` : '') +
-        (part.sentence !== undefined
-          ? ` (sentence ${part.sentence + 1}` +
-            (match && 'sentence' in match && match.sentence ? `, BM25 ${score(match.sentence.score)})` : ')')
-          : '') +
-        `, section “${pair.provenance.section}”`
-      : part.flow
-        ? ` → flow ${part.flow.id}`
-        : '';
-    const others = candidates(match);
-    return `${head}${chosen}${others ? `; runners-up: ${others}` : ''}`;
+    const others = candidates(part.match);
+    return `${head}${chosen(part)}${others ? `; runners-up: ${others}` : ''}`;
   });
 }

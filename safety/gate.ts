@@ -7,7 +7,7 @@
 // finds the first hit, most urgent first.
 import patterns from './patterns.json';
 import { languages, type LanguageData } from './languages';
-import { createLanguageGuess } from './language';
+import { createLanguageGuess, lettersOf } from './language';
 import { basicForm } from '../text/normal';
 import { alternation } from '../text/regex';
 import { createCorrector, type Corrector } from '../text/corrector';
@@ -92,19 +92,23 @@ export const safetyVersions: Readonly<Record<string, string>> = Object.fromEntri
 ]);
 
 /** Whole words written in a language's patterns ("febbre", "sangue"): signs that a message may be in it. */
+/** English words a sign of another language must not be. */
+const englishWords = new Set([...patterns.detect, ...patterns.vocabulary]);
+
+/** Each English category by name: other languages take its level from it. */
+const categoryByName = new Map(patterns.categories.map((c) => [c.category, c]));
+
 function patternWords(data: LanguageData): string[] {
-  const english = new Set([...patterns.detect, ...patterns.vocabulary]);
   return Object.values(data.patterns)
     .flat()
     .flatMap((source) => source.replace(/\\[a-zA-Z]/g, ' ').split(/[^a-z]+/))
-    .filter((w) => w.length >= 4 && !english.has(w));
+    .filter((w) => w.length >= 4 && !englishWords.has(w));
 }
 
 /** The rules of one other language: its patterns per category, its wording per category or level. */
 function languageRules(data: LanguageData): Rule[] {
-  const levelOf = new Map(patterns.categories.map((c) => [c.category, c]));
   return Object.entries(data.patterns).flatMap(([category, list]) => {
-    const english = levelOf.get(category);
+    const english = categoryByName.get(category);
     if (!english || english.level === 'defer' || list.length === 0) return [];
     const level = english.level as 'emergency' | 'urgent';
     const message = (data.messages[category] ?? data.messages[level])?.text;
@@ -151,7 +155,7 @@ export function createSafetyGate(): SafetyGate {
   const signs = new Map(
     languages.map((l) => [
       l.language,
-      { words: new Set([...l.detect, ...patternWords(l)]), letters: new RegExp(`[${l.letters}]`, 'iu') },
+      { words: new Set([...l.detect, ...patternWords(l)]), letters: lettersOf(l) },
     ]),
   );
   const showsLanguage = (language: string, text: string, words: ReadonlySet<string>): boolean => {

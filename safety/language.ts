@@ -13,6 +13,11 @@ const MIN_SHARE = 0.25;
 
 const english = new Set(patterns.detect);
 
+/** Whether a text holds a letter the language writes and English does not ("¿", "ß", "ł"). */
+export function lettersOf(language: LanguageData): RegExp {
+  return new RegExp(`[${language.letters}]`, 'iu');
+}
+
 /** The code of another language ("de"), "other" for an unknown one, or undefined for English or unsure. */
 export type LanguageGuess = (text: string, basic: string) => string | undefined;
 
@@ -20,7 +25,7 @@ export function createLanguageGuess(languages: LanguageData[]): LanguageGuess {
   const lists = languages.map((l) => ({
     language: l.language,
     words: new Set(l.detect),
-    letters: new RegExp(`[${l.letters}]`, 'iu'),
+    letters: lettersOf(l),
   }));
   return (text, basic) => {
     // Plain ASCII is Latin script: only other text is counted letter by letter.

@@ -41,6 +41,14 @@ const leadingRe = new RegExp(`^(?:(?:${alternation(data.leading)}) )+`);
 const questionRe = starting([...data.questionStarts, ...data.requestStarts]);
 const askerRe = starting(data.aboutAsker);
 const questionMarks = new Set([...data.questionMarks]);
+const questionStartRe = starting(data.questionStarts);
+
+/** Whether a whole message is clearly a question: it ends with a question mark or starts with a question word. */
+export function isQuestion(text: string): boolean {
+  const t = basicForm(text);
+  if (t.split(' ').length < data.questionMinWords) return false;
+  return questionMarks.has(text.trim().slice(-1)) || questionStartRe.test(t);
+}
 const joinRe = new RegExp(
   ` (?:${alternation(data.joins)}) (?=(?:${alternation([...data.questionStarts, ...data.requestStarts])})\\b)`,
   'g',

@@ -24,7 +24,8 @@ import {
 } from './server';
 import { connectClient, useDirectLineGlobals } from './client';
 
-async function startWithCreateServer(config: Config): Promise<Running> {
+/** The app server around an echo bot, with a stand-in knowledge base description. */
+function createEchoApp(config: Config, bot = new EchoBot()): ReturnType<typeof createServer> {
   const adapter = new HttpCloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const knowledge = {
     documentId: 'test',
@@ -33,8 +34,12 @@ async function startWithCreateServer(config: Config): Promise<Running> {
     pairs: 0,
     version: 'test',
   };
+  return createServer({ config, adapter, bot, knowledge, log: silentLogger });
+}
+
+async function startWithCreateServer(config: Config): Promise<Running> {
   const bot = new EchoBot();
-  const { server, directLine, close } = createServer({ config, adapter, bot, knowledge, log: silentLogger });
+  const { server, directLine, close } = createEchoApp(config, bot);
   const port = await listen(server, 0);
   afterThisTest(close);
   return { base: `http://127.0.0.1:${port}`, port, server, channel: directLine, bot };
@@ -55,16 +60,7 @@ describe('local Direct Line channel', function () {
     });
 
     it("closing the app ends the channel's open streams, without waiting for the clients", async () => {
-      const config = testConfig();
-      const adapter = new HttpCloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-      const knowledge = {
-        documentId: 'test',
-        lastUpdated: '2024-01-01',
-        medicine: 'Imnovid',
-        pairs: 0,
-        version: 'test',
-      };
-      const app = createServer({ config, adapter, bot: new EchoBot(), knowledge, log: silentLogger });
+      const app = createEchoApp(testConfig());
       const base = `http://127.0.0.1:${await listen(app.server, 0)}`;
       const started = await startConversation(base);
       const stream = await openStream(started.streamUrl);
