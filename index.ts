@@ -5,13 +5,13 @@ import type * as restify from 'restify';
 import type { Storage } from 'botbuilder';
 import type { DirectLineChannel } from './channels/directline';
 import { loadConfig, type Config } from './config';
-import { ImnovidBot } from './bots/imnovidBot';
+import { MedicineBot } from './bots/medicineBot';
 import { createServer, listen } from './server/app';
 import { createLogger, type Logger } from './shared/log';
 import { BoundedMemoryStorage, createStorage } from './server/storage';
 import { Metrics, withMetrics } from './server/metrics';
 import { installErrorHandler } from './bots/errorHandler';
-import { loadKnowledge } from './knowledge/load';
+import { loadMedicines } from './knowledge/load';
 import { tuneHeap } from './server/heap';
 
 export interface App {
@@ -20,7 +20,7 @@ export interface App {
   /** The local Direct Line channel, when it is mounted (anonymous mode). */
   directLine: DirectLineChannel | undefined;
   adapter: HttpCloudAdapter;
-  bot: ImnovidBot;
+  bot: MedicineBot;
   storage: Storage;
   log: Logger;
   /** The server's Prometheus metrics (GET /metrics). */
@@ -34,14 +34,14 @@ export function createApp(
   log: Logger = createLogger(config.logLevel),
   metrics: Metrics = new Metrics(),
 ): App {
-  const knowledge = loadKnowledge();
+  const knowledge = loadMedicines()[0]!;
   // Build the auth options explicitly: passing all of process.env would leak unrelated settings into the SDK.
   const auth = new ConfigurationBotFrameworkAuthentication({ ...config.auth });
   const adapter = new HttpCloudAdapter(auth, config.http.replyTimeoutMs);
   const storage = createStorage(config.storage, log);
   if (storage instanceof BoundedMemoryStorage) metrics.watchState(() => storage.size);
   // The bot's turn events (turn.route, turn.safety) are counted on their way to the log.
-  const bot = new ImnovidBot({ config, knowledge, storage, log: withMetrics(log, metrics) });
+  const bot = new MedicineBot({ config, knowledge, storage, log: withMetrics(log, metrics) });
   installErrorHandler(adapter, [bot.privateState], log);
   const { server, directLine, close } = createServer({
     config,

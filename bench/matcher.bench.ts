@@ -2,7 +2,7 @@
 // and the time to build the matcher's index. Prints numbers only; nothing is asserted.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import kbJson from '../knowledge/kb.json';
+import kbJson from '../knowledge/medicines/imnovid/kb.json';
 import type { KnowledgeBase } from '../knowledge/types';
 import { createMatcher } from '../knowledge/match/matcher';
 

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import examples from '../safety/examples.json';
 import flows from '../dialogs/flows.json';
 import texts from '../render/texts.json';
-import kb from '../knowledge/kb.json';
+import kb from '../knowledge/medicines/imnovid/kb.json';
 import { createSafetyGate } from '../safety/gate';
 
 // npm run bench:safety -- --rounds 200

@@ -1,9 +1,9 @@
 // The same bot the server runs (same safety gate, dialogs and answers), wired to the console adapter.
 import { MemoryStorage, type Activity } from 'botbuilder';
 import { loadConfig } from '../config';
-import { ImnovidBot } from '../bots/imnovidBot';
+import { MedicineBot } from '../bots/medicineBot';
 import { installErrorHandler } from '../bots/errorHandler';
-import { loadKnowledge, type LoadedKnowledge } from '../knowledge/load';
+import { loadMedicines, type LoadedKnowledge } from '../knowledge/load';
 import { silentLogger, type Logger } from '../shared/log';
 import { ConsoleAdapter } from './consoleAdapter';
 import { topicLine } from '../render/renderer';
@@ -21,11 +21,11 @@ export interface ConsoleBot {
  */
 export function createConsoleBot(log: Logger = silentLogger, options: { staff?: boolean } = {}): ConsoleBot {
   const config = loadConfig();
-  const knowledge = loadKnowledge();
+  const knowledge = loadMedicines()[0]!;
   const adapter = new ConsoleAdapter();
-  const bot = new ImnovidBot({ config, knowledge, storage: new MemoryStorage(), log, staff: options.staff });
+  const bot = new MedicineBot({ config, knowledge, storage: new MemoryStorage(), log, staff: options.staff });
   installErrorHandler(adapter, [bot.privateState], log);
-  const logic = (context: Parameters<ImnovidBot['run']>[0]): Promise<void> => bot.run(context);
+  const logic = (context: Parameters<MedicineBot['run']>[0]): Promise<void> => bot.run(context);
   return {
     knowledge,
     start: () => adapter.start(logic),

@@ -1,18 +1,23 @@
-// Loads the committed knowledge base and builds its matcher once per process.
+// Loads the medicines' committed knowledge bases and builds each one's matcher once per process.
+import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import type { KnowledgeBase } from './types';
 import { createMatcher, type Matcher } from './match/matcher';
-import { createHash } from 'node:crypto';
-import kbJson from './kb.json';
+import { medicineIds, medicinePaths, medicinesDir } from './medicines';
 
 export interface LoadedKnowledge {
+  /** The medicine's folder name under knowledge/medicines/. */
+  id: string;
   kb: KnowledgeBase;
   matcher: Matcher;
   /** `version`: a digest of the pairs, so a hospital can tell which answers a patient saw. */
   info: { documentId: string; lastUpdated: string; medicine: string; pairs: number; version: string };
 }
 
-export function loadKnowledge(kb: KnowledgeBase = kbJson as KnowledgeBase): LoadedKnowledge {
+/** Wraps a knowledge base (a committed one, or one built in a test) with its matcher. */
+export function loadKnowledge(kb: KnowledgeBase, id: string = kb.medicine.toLowerCase()): LoadedKnowledge {
   return {
+    id,
     kb,
     matcher: createMatcher(kb),
     info: {
@@ -23,4 +28,18 @@ export function loadKnowledge(kb: KnowledgeBase = kbJson as KnowledgeBase): Load
       version: createHash('sha256').update(JSON.stringify(kb.pairs)).digest('hex').slice(0, 12),
     },
   };
+}
+
+/** One medicine from its folder. */
+export function loadMedicine(id: string, root: string = medicinesDir): LoadedKnowledge {
+  const file = medicinePaths(id, root).kb;
+  if (!existsSync(file)) throw new Error(`no medicine "${id}" under ${root}`);
+  return loadKnowledge(JSON.parse(readFileSync(file, 'utf8')) as KnowledgeBase, id);
+}
+
+/** The medicines named (in that order), or every medicine under the folder. */
+export function loadMedicines(ids?: readonly string[], root: string = medicinesDir): LoadedKnowledge[] {
+  const chosen = ids && ids.length > 0 ? ids : medicineIds(root);
+  if (chosen.length === 0) throw new Error(`no medicines under ${root}: add one with npm run kb:add`);
+  return chosen.map((id) => loadMedicine(id, root));
 }

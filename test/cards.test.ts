@@ -8,9 +8,9 @@ import { expect } from 'chai';
 import { AdaptiveCard, SerializationContext, Versions } from 'adaptivecards';
 import { MemoryStorage, TestAdapter, type Activity, type ConversationReference } from 'botbuilder';
 import { loadConfig } from '../config';
-import { loadKnowledge } from '../knowledge/load';
+import { loadMedicine } from '../knowledge/load';
 import { silentLogger } from '../shared/log';
-import { ImnovidBot } from '../bots/imnovidBot';
+import { MedicineBot } from '../bots/medicineBot';
 import { answerReply, fallbackReply } from '../dialogs/faq';
 import { faqOutcome } from './faqOutcome';
 import { helpReply, menuReply, welcomeReply } from '../dialogs/replies';
@@ -42,7 +42,7 @@ import { measureShares } from './eval/reply-share';
 type Json = Record<string, unknown>;
 
 const config = loadConfig({ LOG_LEVEL: 'error' });
-const knowledge = loadKnowledge();
+const knowledge = loadMedicine('imnovid');
 const { kb, matcher } = knowledge;
 const cardCtx: RenderContext = {
   kb,
@@ -52,7 +52,7 @@ const cardCtx: RenderContext = {
 };
 const textCtx: RenderContext = { ...cardCtx, cards: false };
 const source = readFileSync(
-  join(__dirname, '..', 'knowledge', 'source', 'imnovid-overview.txt'),
+  join(__dirname, '..', 'knowledge', 'medicines', 'imnovid', 'overview.txt'),
   'utf8',
 ).replace(/\s+/g, ' ');
 
@@ -174,7 +174,7 @@ const leafletLink = `[${texts.leafletAction}](${config.leafletUrl})`;
 
 /** A small conversation with the real bot on one channel; 'webchat' renders cards, 'test' text. */
 class Chat {
-  private readonly bot = new ImnovidBot({
+  private readonly bot = new MedicineBot({
     config,
     knowledge,
     storage: new MemoryStorage(),

@@ -1,10 +1,10 @@
-// Drives the real ImnovidBot (real config, knowledge base, matcher, safety gate and dialogs) through
+// Drives the real MedicineBot (real config, knowledge base, matcher, safety gate and dialogs) through
 // botbuilder's TestAdapter, one conversation per harness. The matcher is wrapped only to record
 // what reached it, so tests can prove a message was (or was not) matched and with which context.
 import { MemoryStorage, TestAdapter, ActivityTypes, type Activity } from 'botbuilder';
-import { ImnovidBot } from '../bots/imnovidBot';
+import { MedicineBot } from '../bots/medicineBot';
 import { loadConfig } from '../config';
-import { loadKnowledge } from '../knowledge/load';
+import { loadMedicine } from '../knowledge/load';
 import type { Matcher } from '../knowledge/match/matcher';
 import type { Recogniser } from '../dialogs/recogniser';
 import { silentLogger } from '../shared/log';
@@ -18,7 +18,7 @@ export interface MatcherCall {
 export interface Harness {
   adapter: TestAdapter;
   /** The bot itself (its recorder, for tests of learning from unanswered questions). */
-  bot: ImnovidBot;
+  bot: MedicineBot;
   /** Every text the matcher was asked about, in order. */
   matcherCalls: MatcherCall[];
   /** Sends a typed message (or an imBack click, which is the same on text channels); returns the replies. */
@@ -28,7 +28,7 @@ export interface Harness {
   send(activity: Partial<Activity>): Promise<Partial<Activity>[]>;
 }
 
-export const knowledge = loadKnowledge();
+export const knowledge = loadMedicine('imnovid');
 
 /**
  * A conversation with the bot. `base` is the matcher the real recogniser consults (the real one by
@@ -52,7 +52,7 @@ export function createHarness(
       return base.match(text, options);
     },
   };
-  const bot = new ImnovidBot({
+  const bot = new MedicineBot({
     config: loadConfig({ LOG_LEVEL: 'error', ...env }),
     knowledge: { ...knowledge, matcher },
     storage: new MemoryStorage(),

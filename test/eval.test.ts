@@ -3,7 +3,7 @@
 // answering wrongly (their floors come from aggregate rows only), and the matcher must beat both
 // baselines. Floors sit a little under the values `npm run eval` measured when the thresholds were fixed.
 import { expect } from 'chai';
-import kbJson from '../knowledge/kb.json';
+import kbJson from '../knowledge/medicines/imnovid/kb.json';
 import type { KnowledgeBase } from '../knowledge/types';
 import { createMatcher } from '../knowledge/match/matcher';
 import { fuseBaseline, miniSearchBaseline } from './eval/baselines';

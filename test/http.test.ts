@@ -16,8 +16,8 @@ import { createLogger } from '../shared/log';
 import { createServer, listen } from '../server/app';
 import { HttpCloudAdapter } from '../server/adapter';
 import { APOLOGY, installErrorHandler } from '../bots/errorHandler';
-import { loadKnowledge } from '../knowledge/load';
-import kb from '../knowledge/kb.json';
+import { loadMedicine } from '../knowledge/load';
+import kb from '../knowledge/medicines/imnovid/kb.json';
 import { channelActivity as activity, TEST_USER_ID } from './activities';
 
 interface ReplyActivity {
@@ -150,7 +150,7 @@ describe('HTTP server', () => {
       lastUpdated: '04-2019',
       medicine: 'Imnovid',
       pairs: kb.pairs.length,
-      version: loadKnowledge().info.version,
+      version: loadMedicine('imnovid').info.version,
     });
     expect(body.knowledgeBase.version).to.match(/^[0-9a-f]{12}$/);
     expect(body.safety).to.deep.equal(safetyVersions);
@@ -236,7 +236,7 @@ describe('turn error handler', () => {
       config,
       adapter,
       bot: new FailingBot(),
-      knowledge: loadKnowledge().info,
+      knowledge: loadMedicine('imnovid').info,
       log,
     });
     const base = `http://127.0.0.1:${await listen(server, 0)}`;

@@ -4,15 +4,18 @@ import { expect } from 'chai';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanOverview, cleanText, splitSentences } from '../knowledge/build/clean';
-import { buildFromFiles, paths, readJson, serialise } from '../knowledge/build/sources';
+import { buildFromFiles, buildMedicine, readJson, serialise, templatePath } from '../knowledge/build/sources';
+import { medicinePaths } from '../knowledge/medicines';
+
+const paths = medicinePaths('imnovid');
 import type { OverviewTemplate } from '../knowledge/build/chunk';
 import type { KnowledgeBase } from '../knowledge/types';
 
-const template = readJson<OverviewTemplate>(paths.template);
+const template = readJson<OverviewTemplate>(templatePath);
 const rawSource = readFileSync(paths.source, 'utf8');
 const cleaned = cleanOverview(rawSource, template.sections);
 const sourceText = cleanText(cleaned);
-const committed = readJson<KnowledgeBase>(paths.output);
+const committed = readJson<KnowledgeBase>(paths.kb);
 
 /** An answer line is a whole source sentence, or a verbatim span with "…" where text is left out. */
 function spansOf(line: string): string[] {
@@ -121,7 +124,7 @@ describe('knowledge base', () => {
     });
 
     it('regenerating from the source reproduces the committed kb.json byte for byte', () => {
-      expect(serialise(buildFromFiles())).to.equal(readFileSync(paths.output, 'utf8'));
+      expect(serialise(buildMedicine('imnovid'))).to.equal(readFileSync(paths.kb, 'utf8'));
     });
 
     it('gives every pair an id, a question, alternates and provenance', () => {

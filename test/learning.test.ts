@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ContainerClient } from '@azure/storage-blob';
 import { MemoryStorage, TestAdapter, type Activity } from 'botbuilder';
-import { ImnovidBot } from '../bots/imnovidBot';
+import { MedicineBot } from '../bots/medicineBot';
 import { loadConfig } from '../config';
 import { redact } from '../learning/redact';
 import { createRecorderWith, createRecorder, offRecorder } from '../learning/recorder';
@@ -244,7 +244,7 @@ describe('learning from unanswered questions', () => {
       };
       const log = createLogger('debug', (l) => lines.push(l));
       const recorder = createRecorderWith({ store: failing, retentionDays: 90, log });
-      const bot = new ImnovidBot({
+      const bot = new MedicineBot({
         config: loadConfig({ LOG_LEVEL: 'error', ...on() }),
         knowledge,
         storage: new MemoryStorage(),

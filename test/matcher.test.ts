@@ -1,7 +1,7 @@
 // Unit tests of the matcher's parts: normaliser, speller, and the answer/suggest/none outcomes, on a
 // small made-up knowledge base (so the logic is tested apart from the curated data) and on the real one.
 import { expect } from 'chai';
-import kbJson from '../knowledge/kb.json';
+import kbJson from '../knowledge/medicines/imnovid/kb.json';
 import type { KnowledgeBase, QAPair } from '../knowledge/types';
 import { createMatcher, DEFAULT_THRESHOLDS, type MatchResult } from '../knowledge/match/matcher';
 import { createNormaliser, MEDICINE_TOKEN, OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';

@@ -8,7 +8,7 @@ import { loadConfig } from '../config';
 import { createLogger } from '../shared/log';
 import { listen } from '../server/app';
 import { BoundedMemoryStorage, createStorage, RenewingStorage } from '../server/storage';
-import kb from '../knowledge/kb.json';
+import kb from '../knowledge/medicines/imnovid/kb.json';
 import flows from '../dialogs/flows.json';
 import { channelActivity } from './activities';
 import { TRANSCRIPT_LENGTH } from '../dialogs/helpdesk';

@@ -1,4 +1,4 @@
-// The real ImnovidBot in Microsoft Teams, driven through botbuilder's TestAdapter with the activities
+// The real MedicineBot in Microsoft Teams, driven through botbuilder's TestAdapter with the activities
 // Teams sends: @mentions in channels and group chats, card button presses (messageBack), installation and
 // team membership events, and several members talking to the bot in one channel conversation.
 import { expect } from 'chai';
@@ -10,9 +10,9 @@ import {
   type ConversationReference,
 } from 'botbuilder';
 import { loadConfig } from '../config';
-import { loadKnowledge } from '../knowledge/load';
+import { loadMedicine } from '../knowledge/load';
 import { silentLogger } from '../shared/log';
-import { ImnovidBot } from '../bots/imnovidBot';
+import { MedicineBot } from '../bots/medicineBot';
 import { faqOutcome } from './faqOutcome';
 import { flowData, type FlowId } from '../dialogs/intents';
 import { fillPlaceholders } from '../render/placeholders';
@@ -24,7 +24,7 @@ type Json = Record<string, unknown>;
 type Scope = 'personal' | 'groupChat' | 'channel';
 
 const config = loadConfig({ LOG_LEVEL: 'error' });
-const knowledge = loadKnowledge();
+const knowledge = loadMedicine('imnovid');
 const { kb, matcher } = knowledge;
 
 const BOT: ChannelAccount = { id: '28:imnovid-test-bot', name: texts.botName };
@@ -38,7 +38,7 @@ let conversations = 0;
 class TeamsConversation {
   /** Every text the matcher was asked about, in order. */
   readonly matched: string[] = [];
-  readonly bot = new ImnovidBot({
+  readonly bot = new MedicineBot({
     config,
     knowledge: {
       ...knowledge,

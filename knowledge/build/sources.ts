@@ -1,28 +1,29 @@
-// Where each medicine's source, curation and generated knowledge base live.
+// Builds a medicine's knowledge base from the files in its folder (knowledge/medicines/<id>/).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KnowledgeBase } from '../types';
+import { medicinePaths } from '../medicines';
 import { buildKnowledgeBase, type Curation, type OverviewTemplate } from './chunk';
 
-const knowledgeDir = join(__dirname, '..');
-
-export const paths = {
-  source: join(knowledgeDir, 'source', 'imnovid-overview.txt'),
-  curation: join(knowledgeDir, 'curation', 'imnovid.json'),
-  template: join(knowledgeDir, 'build', 'ema-overview-template.json'),
-  output: join(knowledgeDir, 'kb.json'),
-};
+export const templatePath = join(__dirname, 'ema-overview-template.json');
 
 export function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(file, 'utf8')) as T;
 }
 
-export function buildFromFiles(source = paths.source, curation = paths.curation): KnowledgeBase {
-  return buildKnowledgeBase(
-    readFileSync(source, 'utf8'),
-    readJson<OverviewTemplate>(paths.template),
-    readJson<Curation>(curation),
-  );
+export function readTemplate(): OverviewTemplate {
+  return readJson<OverviewTemplate>(templatePath);
+}
+
+/** Builds from a source file and a curation file. */
+export function buildFromFiles(source: string, curation: string): KnowledgeBase {
+  return buildKnowledgeBase(readFileSync(source, 'utf8'), readTemplate(), readJson<Curation>(curation));
+}
+
+/** Builds one medicine from its folder. */
+export function buildMedicine(id: string, root?: string): KnowledgeBase {
+  const paths = medicinePaths(id, root);
+  return buildFromFiles(paths.source, paths.curation);
 }
 
 /** The exact bytes of kb.json for a knowledge base: stable, so regeneration can be compared byte for byte. */

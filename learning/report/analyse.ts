@@ -1,7 +1,7 @@
 // What `npm run report` prints, computed from the records (issue 13, learn from unanswered questions):
 // the unanswered questions grouped when they are near-duplicates (Jaccard similarity of the matcher's
 // normalised tokens), the pairs with the worst helpful ratio, and phrasings that could become alternates
-// of existing pairs. It only suggests: a person edits knowledge/curation/imnovid.json.
+// of existing pairs. It only suggests: a person edits knowledge/medicines/imnovid/curation.json.
 import type { FeedbackRecord, LearningRecord, UnansweredRecord } from '../records';
 import { MEDICINE_TOKEN, OFF_TOPIC_TOKEN } from '../../knowledge/match/normalise';
 import { basicForm } from '../../text/normal';
@@ -187,7 +187,7 @@ export function formatReport(
     );
   lines.push(
     '',
-    'Suggested alternate phrasings (add to the pair in knowledge/curation/imnovid.json if right):',
+    'Suggested alternate phrasings (add to the pair in knowledge/medicines/imnovid/curation.json if right):',
   );
   if (report.alternates.length === 0) lines.push('  none');
   for (const s of report.alternates.slice(0, top)) {

@@ -2,9 +2,9 @@
 // the most frequent unanswered questions grouped, the pairs with the worst helpful ratio, and alternate
 // phrasings for existing pairs. Reads the Blob container when AZURE_STORAGE_CONNECTION_STRING is set,
 // else UNANSWERED_FILE; `--file PATH` reads that file instead, `--top N` limits each list (default 20).
-// It only prints: a person decides and edits knowledge/curation/imnovid.json.
+// It only prints: a person decides and edits knowledge/medicines/imnovid/curation.json.
 import { loadConfig } from '../../config';
-import { loadKnowledge } from '../../knowledge/load';
+import { loadMedicines } from '../../knowledge/load';
 import { recordStoreFor } from '../recorder';
 import { FileRecordStore, type RecordStore } from '../records';
 import { analyse, formatReport, groupingTokens } from './analyse';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const source =
     store instanceof FileRecordStore ? `file ${store.file}` : `Blob container ${config.recording.container}`;
   const records = await store.readAll();
-  const knowledge = loadKnowledge();
+  const knowledge = loadMedicines()[0]!;
   const questions = new Map(knowledge.kb.pairs.map((p) => [p.id, p.question]));
   const report = analyse(records, { tokens: groupingTokens((text) => knowledge.matcher.analyse(text)) });
   console.log(`Unanswered-questions report from ${source}`);

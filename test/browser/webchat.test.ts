@@ -12,7 +12,7 @@ import { createApp, type App } from '../../index';
 import { loadConfig } from '../../config';
 import { listen } from '../../server/app';
 import { silentLogger } from '../../shared/log';
-import kbJson from '../../knowledge/kb.json';
+import kbJson from '../../knowledge/medicines/imnovid/kb.json';
 import flows from '../../dialogs/flows.json';
 import botTexts from '../../render/texts.json';
 import webTexts from '../../channels/web/texts.json';

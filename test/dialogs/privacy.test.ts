@@ -8,7 +8,7 @@ import texts from '../../render/texts.json';
 import flows from '../../dialogs/flows.json';
 import { fillPlaceholders } from '../../render/placeholders';
 import { recogniseCommand } from '../../dialogs/intents';
-import { ImnovidBot } from '../../bots/imnovidBot';
+import { MedicineBot } from '../../bots/medicineBot';
 import { loadConfig } from '../../config';
 import { silentLogger } from '../../shared/log';
 import { FORGET_CONVERSATION_EVENT } from '../../shared/forget';
@@ -92,7 +92,7 @@ describe('privacy: "forget me"', () => {
   /** A bot over a storage the test can read, on a TestAdapter. */
   function botWithStorage(channelId: string): { adapter: TestAdapter; storage: MemoryStorage } {
     const storage = new MemoryStorage();
-    const bot = new ImnovidBot({
+    const bot = new MedicineBot({
       config: loadConfig({ LOG_LEVEL: 'error' }),
       knowledge,
       storage,

@@ -4,9 +4,9 @@
 // labels too. Run: npm run measure:replies (prints the table; test/cards.test.ts holds the floor).
 import { MemoryStorage, TestAdapter, type Activity, type ConversationReference } from 'botbuilder';
 import { loadConfig } from '../../config';
-import { loadKnowledge } from '../../knowledge/load';
+import { loadMedicine } from '../../knowledge/load';
 import { silentLogger } from '../../shared/log';
-import { ImnovidBot } from '../../bots/imnovidBot';
+import { MedicineBot } from '../../bots/medicineBot';
 import { ADAPTIVE_CARD, answerShown } from '../../render/renderer';
 import { needsDisclaimer } from '../../render/layout';
 
@@ -53,7 +53,7 @@ function written(card: unknown): { text: string[]; buttons: string[] } {
 
 async function ask(channelId: string, text: string): Promise<Partial<Activity>> {
   const config = loadConfig({ LOG_LEVEL: 'error' });
-  const bot = new ImnovidBot({ config, knowledge, storage: new MemoryStorage(), log: silentLogger });
+  const bot = new MedicineBot({ config, knowledge, storage: new MemoryStorage(), log: silentLogger });
   const adapter = new TestAdapter({
     channelId,
     serviceUrl: 'https://example.test/',
@@ -67,7 +67,7 @@ async function ask(channelId: string, text: string): Promise<Partial<Activity>> 
   return replies[0];
 }
 
-const knowledge = loadKnowledge();
+const knowledge = loadMedicine('imnovid');
 
 export async function measureShares(): Promise<Share[]> {
   const shares: Share[] = [];

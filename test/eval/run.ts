@@ -4,7 +4,7 @@
 // someone who never ran the matcher, never tuned on) and understanding.json (issue 10's blind set: wrapped,
 // multi-part and follow-up messages; recogniser only). Flags: --json (machine-readable), --failures (list
 // misses of the tuning and dev sets only, so the other sets stay unseen).
-import kbJson from '../../knowledge/kb.json';
+import kbJson from '../../knowledge/medicines/imnovid/kb.json';
 import type { KnowledgeBase } from '../../knowledge/types';
 import { createMatcher } from '../../knowledge/match/matcher';
 import { fuseBaseline, MINISEARCH_CUTOFF, miniSearchBaseline } from './baselines';

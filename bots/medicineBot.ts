@@ -60,7 +60,7 @@ export interface BotDeps {
   recorder?: Recorder;
 }
 
-export class ImnovidBot extends TeamsActivityHandler {
+export class MedicineBot extends TeamsActivityHandler {
   /** Dialog state per user and conversation: in a Teams channel, each member has their own flow. */
   readonly privateState: PrivateConversationState;
   private readonly dialogState: StatePropertyAccessor<DialogState>;
