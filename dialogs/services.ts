@@ -1,7 +1,7 @@
 // What the dialogs need from the rest of the bot, and the one way they send a reply.
 import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
-import type { KnowledgeBase } from '../knowledge/types';
-import type { Recognition } from './recogniser';
+import type { PendingQuestion, Recognition } from './recogniser';
+import type { Formulary, ServedMedicine } from './formulary';
 import type { Logger } from '../shared/log';
 import type { Recorder } from '../learning/recorder';
 import {
@@ -13,7 +13,12 @@ import {
 } from '../render/renderer';
 
 export interface BotServices {
-  kb: KnowledgeBase;
+  /** The medicines served; with one, every conversation is about it. */
+  formulary: Formulary;
+  /** The medicine this conversation is about (several served: chosen or named by the patient). */
+  medicine: StatePropertyAccessor<string | undefined>;
+  /** A question waiting for the patient to say which medicine it is about (pair ids only, never words). */
+  pendingQuestion: StatePropertyAccessor<PendingQuestion | undefined>;
   leafletUrl: string;
   emergencyNumber: string;
   /** The pair answered last in this conversation (per user), for follow-up questions. */
@@ -78,7 +83,7 @@ export async function rememberAnswer(
 /** Renders a reply for the channel of this turn: a card where cards work, plain text elsewhere. */
 export function renderFor(context: TurnContext, services: BotServices, reply: Reply): Partial<Activity> {
   const message = render(reply, {
-    kb: services.kb,
+    kb: medicineOf(context, services)?.kb,
     leafletUrl: services.leafletUrl,
     emergencyNumber: services.emergencyNumber,
     cards: channelSupportsCards(context.activity.channelId),
@@ -133,4 +138,16 @@ export function recognitionOf(context: TurnContext): Recognition {
   const recognition = context.turnState.get(RECOGNITION) as Recognition | undefined;
   if (!recognition) throw new Error('no recognition for this turn: the bot recognises each message first');
   return recognition;
+}
+
+const MEDICINE = Symbol('medicine');
+
+/** Records the medicine this turn is about (the recogniser's choice), for the dialogs and the renderer. */
+export function setMedicine(context: TurnContext, medicine: ServedMedicine | undefined): void {
+  context.turnState.set(MEDICINE, medicine);
+}
+
+/** The medicine this turn is about: the recogniser's choice, else the only one served. */
+export function medicineOf(context: TurnContext, services: BotServices): ServedMedicine | undefined {
+  return (context.turnState.get(MEDICINE) as ServedMedicine | undefined) ?? services.formulary.only;
 }
