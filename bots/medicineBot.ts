@@ -61,6 +61,8 @@ export interface BotDeps {
   recogniser?: Recogniser;
   /** Records unanswered questions and feedback (issue 13); by default the configuration's (off unless switched on). */
   recorder?: Recorder;
+  /** Told which answers ("medicine/pair") each reply shows: for the evaluation. */
+  onAnswered?: (answers: string[]) => void;
 }
 
 export class MedicineBot extends TeamsActivityHandler {
@@ -89,6 +91,7 @@ export class MedicineBot extends TeamsActivityHandler {
     const formulary = createFormulary(deps.medicines);
     this.services = {
       formulary,
+      onAnswered: deps.onAnswered,
       medicine: this.privateState.createProperty<string | undefined>('medicineId'),
       pendingQuestion: this.privateState.createProperty<PendingQuestion | undefined>('pendingQuestion'),
       leafletUrl: deps.config.leafletUrl,

@@ -67,6 +67,16 @@ export { isQuestion } from '../knowledge/match/message';
 const bareChoiceRe = whole(intents.bareChoice.patterns);
 const notCoveredRe = anywhere(intents.notCovered.patterns);
 
+const onlyNameWords = new Set(intents.onlyNames.words.filter((w) => !w.includes(' ')));
+
+/**
+ * Whether a message only names a medicine ("Zentravo", "what about it?" once names are read as "it"): it
+ * asks nothing of its own, so it chooses or switches the medicine.
+ */
+export function onlyNamesMedicine(neutral: string, basic = basicForm(neutral)): boolean {
+  return basic.split(' ').every((w) => w === '' || onlyNameWords.has(w));
+}
+
 /** A lone number or letter ("2", "b"): a pick from a list, meaningless when no list is waiting for one. */
 export function isBareChoice(text: string, basic = basicForm(text)): boolean {
   return bareChoiceRe.test(basic);

@@ -97,7 +97,10 @@ export async function routeMessage(
   if (command === 'topics') {
     // Every topic of which overview? Asked first when several medicines are served and none is chosen.
     if (medicine) await sendReply(context, services, topicsReply(medicine.kb));
-    else await askMedicine(context, services, { byMedicine: {}, dropped: 0, command: 'topics' });
+    else {
+      routed('medicine:ask');
+      await askMedicine(context, services, { byMedicine: {}, dropped: 0, command: 'topics' });
+    }
     return undefined;
   }
   if (recognition.askMedicine) {

@@ -14,6 +14,7 @@ import {
   asksToClarify,
   asksToReportSideEffect,
   isBareChoice,
+  onlyNamesMedicine,
   isNotCovered,
   isQuestion,
   recogniseCommand,
@@ -335,7 +336,7 @@ export function createRecogniser({ formulary, safety }: RecogniserParts): Recogn
     recognition.smallTalk = reading.smallTalk;
     recognition.parts = reading.parts;
     recognition.dropped = reading.dropped;
-    const onlyNamed = recognition.named.length === 1 && reading.parts.every((p) => p.reason === 'unclear');
+    const onlyNamed = recognition.named.length === 1 && onlyNamesMedicine(neutral, basic);
     if (onlyNamed) {
       const waiting = options.pending?.byMedicine[medicine.id];
       if (options.pending?.command) {

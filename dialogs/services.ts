@@ -1,6 +1,7 @@
 // What the dialogs need from the rest of the bot, and the one way they send a reply.
 import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { PendingQuestion, Recognition } from './recogniser';
+import type { KnowledgeBase } from '../knowledge/types';
 import type { Formulary, ServedMedicine } from './formulary';
 import type { Logger } from '../shared/log';
 import type { Recorder } from '../learning/recorder';
@@ -38,6 +39,11 @@ export interface BotServices {
   recorder?: Recorder;
   /** The pair just answered, waiting for a typed "helpful" / "not helpful" (recording on only). */
   feedbackPair?: StatePropertyAccessor<string | undefined>;
+  /**
+   * Told which answers each reply shows, as "medicine/pair" ids: the evaluation's view of what a patient
+   * was answered from. Not a log: pair ids are named after the topics patients ask about.
+   */
+  onAnswered?: (answers: string[]) => void;
   /** How long state is kept after the last message, for the privacy notice (minutes; absent: until forgotten). */
   stateKeptMinutes?: number;
 }
@@ -97,6 +103,12 @@ export function renderFor(context: TurnContext, services: BotServices, reply: Re
 }
 
 export async function sendReply(context: TurnContext, services: BotServices, reply: Reply): Promise<void> {
+  if (reply.blocks?.length && services.onAnswered) {
+    const own = medicineOf(context, services);
+    const idOf = (kb: KnowledgeBase | undefined): string =>
+      (kb ? services.formulary.medicines.find((m) => m.kb === kb)?.id : own?.id) ?? own?.id ?? '?';
+    services.onAnswered(reply.blocks.map((b) => `${idOf(b.kb)}/${b.pair.id}`));
+  }
   await context.sendActivity(renderFor(context, services, reply));
 }
 
