@@ -67,14 +67,14 @@ export { isQuestion } from '../knowledge/match/message';
 const bareChoiceRe = whole(intents.bareChoice.patterns);
 const notCoveredRe = anywhere(intents.notCovered.patterns);
 
-const onlyNameWords = new Set(intents.onlyNames.words.filter((w) => !w.includes(' ')));
+const onlyNamesRe = whole(intents.onlyNames.patterns);
 
 /**
- * Whether a message only names a medicine ("Zentravo", "what about it?" once names are read as "it"): it
- * asks nothing of its own, so it chooses or switches the medicine.
+ * Whether a message only names a medicine ("Zentravo", "what about zentravo?", read with the names as
+ * "it"): it asks nothing of its own, so it chooses the medicine or moves the conversation to it.
  */
 export function onlyNamesMedicine(neutral: string, basic = basicForm(neutral)): boolean {
-  return basic.split(' ').every((w) => w === '' || onlyNameWords.has(w));
+  return onlyNamesRe.test(basic);
 }
 
 /** A lone number or letter ("2", "b"): a pick from a list, meaningless when no list is waiting for one. */

@@ -4,7 +4,7 @@
 // at most once per part. Injected into the bot the way core-bot injects its recogniser.
 import type { QAPair } from '../knowledge/types';
 import type { MatchResult } from '../knowledge/match/matcher';
-import { replaceMentions } from '../knowledge/match/medicineNames';
+import { replaceMentions, type Mention } from '../knowledge/match/medicineNames';
 import { MEDICINE_TOKEN, OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
 import { readMessage, type MessagePart } from '../knowledge/match/message';
 import { stopsTheTurn, type SafetyGate, type SafetyHit } from '../safety/gate';
@@ -294,8 +294,9 @@ export function createRecogniser({ formulary, safety }: RecogniserParts): Recogn
     // Commands, small talk and flow choices read the message with the names as "it" ("Zentravo please").
     const neutral = mentions.length > 0 ? replaceMentions(text, mentions, () => 'it') : text;
     /** The message for one medicine's knowledge base: every name (a misspelt one, another medicine's) as its own. */
+    const joined = joinMentions(text, mentions);
     const textFor = (m: ServedMedicine): string =>
-      mentions.length > 0 ? replaceMentions(text, mentions, () => m.kb.medicine) : text;
+      joined.length > 0 ? replaceMentions(text, joined, () => m.kb.medicine) : text;
     const medicine =
       formulary.get(recognition.named[0]) ?? formulary.get(options.medicineId) ?? formulary.only;
     recognition.medicine = medicine?.id;
@@ -349,11 +350,17 @@ export function createRecogniser({ formulary, safety }: RecogniserParts): Recogn
         recognition.dropped = options.pending!.dropped;
         recognition.resumed = true;
       } else if (medicine.id !== options.medicineId) {
-        // "What about Zentravo?": the last answer's topic, from this medicine's overview, if it has one.
-        const last = options.contextPairId ? indexOf(medicine).byId.get(options.contextPairId) : undefined;
-        recognition.parts = last ? [{ reason: 'covered', pairs: [last], suggestions: [] }] : [];
+        // "What about Zentravo?": the last answer's topic from this medicine's overview, or what it is.
+        const { byId } = indexOf(medicine);
+        const topic = byId.get(options.contextPairId ?? '') ?? byId.get(OVERVIEW_PAIR);
+        recognition.parts = topic ? [{ reason: 'covered', pairs: [topic], suggestions: [] }] : [];
         recognition.switched = true;
       }
+    }
+    if (!onlyNamed && recognition.named.length > 0 && reading.parts.every((p) => p.reason === 'unclear')) {
+      // "Tell me about Zentravo", "zentravo?": the name alone asks what the medicine is.
+      const overview = indexOf(medicine).byId.get(OVERVIEW_PAIR);
+      if (overview) recognition.parts = [{ reason: 'covered', pairs: [overview], suggestions: [] }];
     }
     for (const id of recognition.named.slice(1)) {
       const other = formulary.get(id)!;
@@ -364,6 +371,24 @@ export function createRecogniser({ formulary, safety }: RecogniserParts): Recogn
   };
 
   return { recognise };
+}
+
+/** The pair a medicine is introduced by ("what is it?"): the template's first. */
+const OVERVIEW_PAIR = 'what.overview';
+
+/**
+ * Mentions joined by "and", "or", "vs", a comma or a slash read as one ("imnovid and zentravo" → one name
+ * for each medicine's knowledge base), so a question about two reads as one question about each.
+ */
+function joinMentions(text: string, mentions: Mention[]): Mention[] {
+  const joined: Mention[] = [];
+  for (const m of mentions) {
+    const last = joined[joined.length - 1];
+    if (last && /^\s*(,|\/|&|\+|and|or|vs\.?|versus|with)?\s*$/i.test(text.slice(last.end, m.start)))
+      joined[joined.length - 1] = { ...last, end: m.end };
+    else joined.push(m);
+  }
+  return joined;
 }
 
 /** A medicine's pairs looked up by id and by their own question. */

@@ -2,52 +2,15 @@
 // about (named, remembered, asked for), switching, answers side by side, flows per medicine, and what
 // the conversation state keeps while it asks.
 import { expect } from 'chai';
-import { ActivityTypes, MemoryStorage, TestAdapter, type Activity } from 'botbuilder';
-import { MedicineBot } from '../bots/medicineBot';
-import { loadConfig } from '../config';
 import { loadMedicines } from '../knowledge/load';
-import { createLogger } from '../shared/log';
 import { texts } from '../render/renderer';
 import { flowsFor } from '../dialogs/intents';
 import { createFormulary } from '../dialogs/formulary';
 import { testMedicinesDir } from './fixtures/medicines';
+import { medicineChat, type ChatTurn } from './fixtures/medicineChat';
 
-interface Turn {
-  replies: Partial<Activity>[];
-  text: string;
-  /** medicine/pair of every answer shown this turn. */
-  answers: string[];
-  routes: string[];
-}
-
-function conversation(ids: string[]) {
-  const dir = testMedicinesDir();
-  const storage = new MemoryStorage();
-  const events: Record<string, unknown>[] = [];
-  const log = createLogger('debug', (line) => events.push(JSON.parse(line) as Record<string, unknown>));
-  const answers: string[] = [];
-  const bot = new MedicineBot({
-    config: loadConfig({ LOG_LEVEL: 'error' }),
-    medicines: loadMedicines(ids, dir),
-    storage,
-    log,
-    onAnswered: (shown) => answers.push(...shown),
-  });
-  const adapter = new TestAdapter((context) => bot.run(context));
-  const say = async (text: string): Promise<Turn> => {
-    events.length = 0;
-    answers.length = 0;
-    await adapter.processActivity({ type: ActivityTypes.Message, text });
-    const replies = adapter.activeQueue.splice(0, adapter.activeQueue.length);
-    return {
-      replies,
-      text: replies.map((r) => r.text ?? '').join('\n\n'),
-      answers: [...answers],
-      routes: events.filter((e) => e.event === 'turn.route').map((e) => String(e.route)),
-    };
-  };
-  return { say, storage };
-}
+type Turn = ChatTurn;
+const conversation = medicineChat;
 
 const buttons = (turn: Turn): string[] =>
   (turn.replies.at(-1)?.suggestedActions?.actions ?? []).map((a) => String(a.value));
@@ -116,11 +79,10 @@ describe('several medicines: which one a question is about', () => {
     expect(switched.text).to.include('April 2019');
   });
 
-  it('"what about X?" with nothing asked before says it now answers about X', async () => {
+  it('"what about X?" with nothing asked before says what X is, from its overview', async () => {
     const c = conversation(served);
     const turn = await c.say('what about corvalin?');
-    expect(turn.routes).to.deep.equal(['medicine:switched']);
-    expect(turn.text).to.include('Corvalin (tessoparin)');
+    expect(turn.answers).to.deep.equal(['corvalin/what.overview']);
     expect((await c.say('how does it work')).answers).to.deep.equal(['corvalin/work.overview']);
   });
 
