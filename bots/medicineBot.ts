@@ -195,7 +195,7 @@ export class MedicineBot extends TeamsActivityHandler {
     // "Helpful / not helpful" on the last answer (a card button, or typed right after it): not a question.
     if (await handleFeedback(context, this.services, text)) return;
     if (text === '' && activity.channelId === 'msteams' && mentionsBot(activity)) {
-      // "@Imnovid info" alone: the person wants the bot's attention, so say what it can do.
+      // "@<bot name>" alone: the person wants the bot's attention, so say what it can do.
       await sendReply(context, this.services, helpReply());
       return;
     }

@@ -45,7 +45,7 @@ export function fallbackReply(): Reply {
   return { intro: [texts.fallback, texts.fallbackSafety], leaflet: true };
 }
 
-/** "ok", "imnovid", "what about it": nothing to match, so ask for more rather than say it is not covered. */
+/** "ok", the brand alone, "what about it": nothing to match, so ask for more rather than say it is not covered. */
 export function unclearReply(): Reply {
   return { intro: [texts.unclear], buttons: texts.menuButtons };
 }

@@ -20,7 +20,7 @@ export interface Formulary {
   finder: MedicineFinder;
 }
 
-/** How a medicine is shown when several are served: "Imnovid (pomalidomide)". */
+/** How a medicine is shown when several are served: "Zentravo (lumivastat)". */
 export const displayName = (kb: KnowledgeBase): string => `${kb.medicine} (${kb.activeSubstance})`;
 
 export function createFormulary(loaded: LoadedKnowledge[]): Formulary {

@@ -34,7 +34,7 @@ export function unansweredRoute(
   fallback: boolean,
 ): UnansweredEntry['route'] | undefined {
   if (fallback) return 'fallback';
-  // "ok", "imnovid" alone (unclear) ask for more: nothing was asked that could be learnt from.
+  // "ok", the brand alone (unclear) ask for more: nothing was asked that could be learnt from.
   const missed = parts.filter((p) => p.reason !== 'covered' && p.reason !== 'flow' && p.reason !== 'unclear');
   if (missed.length === 0) return undefined;
   if (parts.some((p) => p.reason === 'covered')) return 'mixed';

@@ -9,6 +9,7 @@ import { MEDICINE_TOKEN, OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
 import { readMessage, type MessagePart } from '../knowledge/match/message';
 import { stopsTheTurn, type SafetyGate, type SafetyHit } from '../safety/gate';
 import { basicForm } from '../text/normal';
+import { escapeRegExp } from '../text/regex';
 import {
   asksForPerson,
   asksToClarify,
@@ -205,7 +206,8 @@ export function createRecogniser({ formulary, safety }: RecogniserParts): Recogn
       context: vague || context.length === 0 ? undefined : context.join(' '),
     });
     const offTopic = match.tokens.includes(OFF_TOPIC_TOKEN);
-    const flow = recogniseFlow(part.text, part.text);
+    // "How is <brand> taken": the flows' triggers are written with "it" for the medicine.
+    const flow = recogniseFlow(part.text, part.text.replace(m.namesRe, 'it'));
     // "How do I take it with alcohol?" names a flow but asks what the overview never covers.
     if (flow && !offTopic) {
       return { ...none('flow', match), flow: { id: flow, optionId: m.readers.get(flow)!.option(raw)?.id } };
@@ -377,7 +379,7 @@ export function createRecogniser({ formulary, safety }: RecogniserParts): Recogn
 const OVERVIEW_PAIR = 'what.overview';
 
 /**
- * Mentions joined by "and", "or", "vs", a comma or a slash read as one ("imnovid and zentravo" → one name
+ * Mentions joined by "and", "or", "vs", a comma or a slash read as one ("zentravo and corvalin" → one name
  * for each medicine's knowledge base), so a question about two reads as one question about each.
  */
 function joinMentions(text: string, mentions: Mention[]): Mention[] {
@@ -395,6 +397,8 @@ function joinMentions(text: string, mentions: Mention[]): Mention[] {
 interface Indexed extends ServedMedicine {
   byId: Map<string, QAPair>;
   byQuestion: Map<string, QAPair>;
+  /** The medicine's own one-word names in normal form (brand, substance, misspellings). */
+  namesRe: RegExp;
 }
 
 function index(m: ServedMedicine): Indexed {
@@ -402,7 +406,13 @@ function index(m: ServedMedicine): Indexed {
   const byQuestion = new Map<string, QAPair>();
   for (const p of m.kb.pairs)
     if (!byQuestion.has(basicForm(p.question))) byQuestion.set(basicForm(p.question), p);
-  return { ...m, byId: new Map(m.kb.pairs.map((p) => [p.id, p])), byQuestion };
+  // Its own names only (one word: its brand); "this medicine" is read by the triggers as written.
+  const names = [...new Set(m.kb.vocabulary.names.map(basicForm))]
+    .filter((n) => !n.includes(' '))
+    .filter(Boolean)
+    .sort((a, b) => b.length - a.length);
+  const namesRe = new RegExp(`\\b(?:${names.map(escapeRegExp).join('|')})\\b`, 'g');
+  return { ...m, byId: new Map(m.kb.pairs.map((p) => [p.id, p])), byQuestion, namesRe };
 }
 
 /** A part as ids, to be kept in conversation state. */

@@ -139,7 +139,7 @@ export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAUL
       if (tokens.length > 0) phrasings.push({ pair, text, key: normaliser.phrase(basic), tokens, weight: 0 });
     }
   }
-  // A phrasing that is only the medicine's name ("what is Imnovid") says nothing by its words:
+  // A phrasing that is only the medicine's name ("what is <brand>") says nothing by its words:
   // it can match word for word, never by overlap.
   const byOverlap = phrasings.filter((p) => p.tokens.some((t) => t !== MEDICINE_TOKEN));
 
@@ -287,7 +287,7 @@ export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAUL
       return { kind: 'answer', best: first, alternatives, tokens };
     }
     // A suggestion must be about the question's topic: enough of its words, and more than the
-    // medicine's name ("who makes imnovid" is not a near miss of "what is imnovid").
+    // medicine's name ("who makes it" is not a near miss of "what is it").
     const suggestions = ranked
       .filter((c) => c.score >= thresholds.suggest && c.coverage >= thresholds.suggestCoverage && c.topical)
       .slice(0, MAX_SUGGESTIONS);

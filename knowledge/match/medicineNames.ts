@@ -1,5 +1,5 @@
 // Finds which of the served medicines a message names: brand or active substance, as written or
-// misspelt ("zentravoe", "pomalidamide"). With several medicines served, this decides whose knowledge base
+// misspelt ("zentravoe", "lumivastatt"). With several medicines served, this decides whose knowledge base
 // answers. Names are whole words (or runs of words) of the message; everything else is left to the matcher.
 import { basicForm } from '../../text/normal';
 import { createCorrector, type Corrector } from '../../text/corrector';
@@ -36,7 +36,7 @@ interface NameForm {
 }
 
 /**
- * A name is specific when it is one word ("imnovid", "pomalidomid") or a run of words none of which is an
+ * A name is specific when it is one word ("zentravo", "lumivastat") or a run of words none of which is an
  * ordinary word of the message language ("this medicine" and "my capsules" name whichever medicine is
  * being discussed, so they name none here).
  */
@@ -66,7 +66,7 @@ export function createMedicineFinder(
   const forms = specificForms(medicines, ordinaryWords);
   const nameWords = new Set(forms.flatMap((f) => f.words));
   for (const w of nameWords) ordinaryWords.delete(w);
-  // One edit in a name of six to eight letters, two from nine ("pomalidamide"); ties correct nothing.
+  // One edit in a name of six to eight letters, two from nine ("lumivastatt"); ties correct nothing.
   const correct: Corrector = createCorrector({
     vocabulary: [...nameWords].filter((w) => w.length >= MIN_FUZZY_LENGTH),
     neverCorrect: ordinaryWords,

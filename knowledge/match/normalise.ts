@@ -1,11 +1,11 @@
 // Text normalisation shared by the index and the queries: the same steps on both sides, so
-// "swollen ankles", "Imnovid's side-effects" and "pomalidomid" meet the source's own terms.
+// "swollen ankles", "the medicine's side-effects" and a misspelt brand meet the source's own terms.
 import lexicon from './lexicon.json';
 import type { Vocabulary } from '../types';
 import { basicForm } from '../../text/normal';
 import { alternation, escapeRegExp } from '../../text/regex';
 
-/** The token every name of the medicine becomes, so "imnovid", "pomalidomid" and "this drug" match alike. */
+/** The token every name of the medicine becomes, so its brand, its substance and "this drug" match alike. */
 export const MEDICINE_TOKEN = 'medname';
 
 /**
@@ -33,7 +33,7 @@ function stem(token: string): string {
 }
 
 /**
- * Spells out contractions ("whats" → "what is", so it reads like "what is Imnovid"), then stems every
+ * Spells out contractions ("whats" → "what is", so it reads like "what is <brand>"), then stems every
  * word except stopwords, which stay as written so stopword phrases still read.
  */
 function stemWords(basic: string): string {
@@ -47,7 +47,7 @@ function stemWords(basic: string): string {
 
 /**
  * A phrase written with "it" also reads with the medicine's name, and the other way round
- * ("how does it work" ~ "how does Imnovid work"), so a lay phrase needs listing only once.
+ * ("how does it work" ~ "how does <brand> work"), so a lay phrase needs listing only once.
  */
 function withNameOrIt(phrase: string): string[] {
   const words = phrase.split(' ');
@@ -102,7 +102,7 @@ function apply(rules: PhraseRules, text: string): string {
 }
 
 export function createNormaliser(vocabulary: Vocabulary): Normaliser {
-  // Names first, so a lay phrase may contain a name ("how does imnovid work").
+  // Names first, so a lay phrase may contain a name ("how does <brand> work").
   const nameRules = compile(vocabulary.names.map((n) => [stemWords(basicForm(n)), MEDICINE_TOKEN]));
   const form = (phrase: string): string => apply(nameRules, stemWords(basicForm(phrase)));
   // Fillers go first, in a pass of their own, so "does it actually work" still reads as "does it work".
