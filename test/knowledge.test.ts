@@ -326,6 +326,15 @@ describe('knowledge base', () => {
         { heading: 'What is special about Zentravo?', sentences: ['It is made up.', 'Really.'] },
       ]);
       expect(cleanText(doc)).not.to.include('made up');
+      // Text before the first heading has no place either.
+      const early = cleanOverview(
+        text.replace(
+          'What is Zentravo and what is it used for?',
+          'A stray line.\nWhat is Zentravo and what is it used for?',
+        ),
+        template.sections,
+      );
+      expect(early.unplaced[0]).to.deep.equal({ heading: undefined, sentences: ['A stray line.'] });
     });
   });
 
@@ -346,6 +355,20 @@ describe('knowledge base', () => {
         'lumivastat',
         'the tablets',
         'zentravo',
+      ]);
+      // A combination is also named by each of its substances.
+      const combination = cleanOverview(
+        readFileSync(join(__dirname, 'data', 'zentravo-overview.txt'), 'utf8').replace(
+          /\(lumivastat\)/g,
+          '(lumivastat / ostavir)',
+        ),
+        template.sections,
+      );
+      expect(chunkDocument(combination, template, emptyCuration()).kb.vocabulary.names).to.deep.equal([
+        'zentravo',
+        'lumivastat / ostavir',
+        'lumivastat',
+        'ostavir',
       ]);
       // Imnovid's curated names already hold both, in their own order: its kb.json does not change.
       const names = readJson<Curation>(paths.curation).vocabulary.names;

@@ -2,7 +2,7 @@
 // Adds the medicine an EMA overview describes (see add.ts); prints what it found and wrote.
 import { parseArgs } from 'node:util';
 import { addMedicine, addSummary } from './add';
-import { consoleOutput, oneLine, runAsScript, type Output } from './cli-io';
+import { consoleOutput, fromCaller, oneLine, runAsScript, type Output } from './cli-io';
 import { SourceError } from './pdf';
 
 const USAGE = 'usage: npm run kb:add -- <overview.pdf|.txt> [--replace] [--root <dir>] [--id <id>]';
@@ -20,7 +20,11 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
       },
     });
     if (positionals.length !== 1) throw new SourceError(USAGE);
-    const result = await addMedicine({ file: positionals[0], ...values });
+    const result = await addMedicine({
+      ...values,
+      file: fromCaller(positionals[0]),
+      root: values.root === undefined ? undefined : fromCaller(values.root),
+    });
     for (const line of addSummary(result, positionals[0])) io.out(line);
     return 0;
   } catch (err) {

@@ -1,4 +1,5 @@
 // What the knowledge CLIs share: where they print, and every failure said in one line.
+import { resolve } from 'node:path';
 import { SourceError } from './pdf';
 
 export interface Output {
@@ -24,4 +25,9 @@ export function runAsScript(mod: NodeJS.Module, main: (argv: string[]) => Promis
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
+}
+
+/** A path as the person typed it: npm runs scripts from the package's folder, and says where they were. */
+export function fromCaller(path: string): string {
+  return resolve(process.env.INIT_CWD ?? process.cwd(), path);
 }

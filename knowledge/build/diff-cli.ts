@@ -1,7 +1,7 @@
 // npm run kb:diff -- <id> <newer-overview.pdf|.txt> [--root <dir>]
 // Shows what a newer overview would change in a medicine's committed knowledge base; writes nothing.
 import { parseArgs } from 'node:util';
-import { consoleOutput, oneLine, runAsScript, type Output } from './cli-io';
+import { consoleOutput, fromCaller, oneLine, runAsScript, type Output } from './cli-io';
 import { diffMedicine, diffReport } from './diff';
 import { SourceError } from './pdf';
 
@@ -17,7 +17,8 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
     });
     if (positionals.length !== 2) throw new SourceError(USAGE);
     const [id, file] = positionals;
-    for (const line of diffReport(await diffMedicine(id, file, values.root), file)) io.out(line);
+    const root = values.root === undefined ? undefined : fromCaller(values.root);
+    for (const line of diffReport(await diffMedicine(id, fromCaller(file), root), file)) io.out(line);
     return 0;
   } catch (err) {
     io.err(`kb:diff: ${oneLine(err)}`);
