@@ -246,6 +246,12 @@ describe('kb:add and kb:diff: a medicine from its EMA overview PDF', function ()
       const root = freshRoot();
       expect((await run(addMain, [pdf.zentravo, '--root', root, '--id', 'zentravo-test'])).code).to.equal(0);
       expect(medicineIds(root)).to.deep.equal(['zentravo-test']);
+      const twice = await run(addMain, [pdf.zentravo, '--root', root]);
+      expect(twice.code).to.equal(1);
+      expect(twice.err).to.deep.equal([
+        'kb:add: Zentravo (EMEA/H/C/009999) is already there as zentravo-test: to overwrite it, add --id zentravo-test --replace',
+      ]);
+      expect(medicineIds(root)).to.deep.equal(['zentravo-test']);
       const badId = await run(addMain, [pdf.zentravo, '--root', root, '--id', 'Not An Id']);
       expect(badId.code).to.equal(1);
       expect(badId.err).to.deep.equal([

@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { KnowledgeBase } from '../types';
-import { MEDICINE_ID, medicinePaths, medicinesDir } from '../medicines';
+import { MEDICINE_ID, medicineIds, medicinePaths, medicinesDir } from '../medicines';
 import { chunkDocument, emptyCuration, type Curation } from './chunk';
 import type { OverviewDocument } from './clean';
 import { SourceError } from './pdf';
@@ -155,6 +155,18 @@ export async function addMedicine(options: AddOptions): Promise<AddResult> {
   const exists = existsSync(paths.dir);
   if (exists && !options.replace) {
     throw new SourceError(`${doc.medicine} is already there (${paths.dir}): add --replace to overwrite it`);
+  }
+  // The same medicine under another folder name (added with --id) is there already too.
+  const twin = medicineIds(root).find(
+    (other) =>
+      other !== id &&
+      doc.productNumber !== '' &&
+      readJson<KnowledgeBase>(medicinePaths(other, root).kb).productNumber === doc.productNumber,
+  );
+  if (twin !== undefined) {
+    throw new SourceError(
+      `${doc.medicine} (${doc.productNumber}) is already there as ${twin}: to overwrite it, add --id ${twin} --replace`,
+    );
   }
   // --replace takes a newer overview of the same medicine, not another medicine under its name.
   if (exists && existsSync(paths.kb)) checkSameMedicine(doc, readJson<KnowledgeBase>(paths.kb));

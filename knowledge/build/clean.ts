@@ -154,9 +154,11 @@ export function cleanOverview(raw: string, template: TemplateSection[]): Overvie
     heading: withName(t.heading, medicine),
     optional: t.optional === true,
   }));
+  // Lines already read as headings: a heading may follow a heading without ending a sentence.
+  const headingAt = new Set<number>();
   // A question about the medicine standing on its own line(s) is a heading, known to the template or not.
   const unknownHeading = (i: number): number => {
-    if (i > 0 && !ENDS_SENTENCE.test(body[i - 1]) && !isHeading(i - 1)) return 0;
+    if (i > 0 && !ENDS_SENTENCE.test(body[i - 1]) && !headingAt.has(i - 1)) return 0;
     const asks = (l: string): boolean => l.endsWith('?') && l.includes(medicine) && l.length <= 160;
     if (/^[A-Z]/.test(body[i]) && asks(body[i])) return 1;
     const two = i + 1 < body.length ? `${body[i]} ${body[i + 1]}` : '';
@@ -169,8 +171,6 @@ export function cleanOverview(raw: string, template: TemplateSection[]): Overvie
       i + 1 < body.length ? headings.find((h) => h.heading === `${body[i]} ${body[i + 1]}`) : undefined;
     return two ? { ...two, lines: 2 } : undefined;
   };
-  const headingAt = new Set<number>();
-  const isHeading = (i: number): boolean => headingAt.has(i);
 
   const sections: OverviewSection[] = [];
   const unplaced: UnplacedText[] = [];
