@@ -1,5 +1,6 @@
 // The only module that reads process.env. Everything else receives a Config.
 import 'dotenv/config';
+import { MEDICINE_ID } from './knowledge/medicines';
 
 export interface BotAuthConfig {
   MicrosoftAppType: string;
@@ -128,6 +129,11 @@ export interface Config {
     privacyUrl: string;
     termsUrl: string;
   };
+  /**
+   * The medicines served: their folder names under `dir` (MEDICINES, comma-separated; empty: every medicine
+   * there) and the folder holding them (MEDICINES_DIR; default knowledge/medicines).
+   */
+  medicines: { ids: string[]; dir: string | undefined };
 }
 
 /** One line of the helpdesk: a hospital pharmacy, a treatment centre. A phone, a web page, or both. */
@@ -336,5 +342,13 @@ export function loadConfig(env: Env = process.env): Config {
       privacyUrl: env.TEAMS_PRIVACY_URL?.trim() || 'https://example.org/imnovid-bot/privacy',
       termsUrl: env.TEAMS_TERMS_URL?.trim() || 'https://example.org/imnovid-bot/terms',
     },
+    medicines: medicinesFrom(env),
   };
+}
+
+function medicinesFrom(env: Env): Config['medicines'] {
+  const ids = listFrom(env, 'MEDICINES').map((id) => id.toLowerCase());
+  const bad = ids.find((id) => !MEDICINE_ID.test(id));
+  if (bad !== undefined) throw new Error(`MEDICINES: "${bad}" is not a medicine folder name (a-z, 0-9, -)`);
+  return { ids, dir: env.MEDICINES_DIR?.trim() || undefined };
 }

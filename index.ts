@@ -34,20 +34,20 @@ export function createApp(
   log: Logger = createLogger(config.logLevel),
   metrics: Metrics = new Metrics(),
 ): App {
-  const knowledge = loadMedicines()[0]!;
+  const medicines = loadMedicines(config.medicines.ids, config.medicines.dir);
   // Build the auth options explicitly: passing all of process.env would leak unrelated settings into the SDK.
   const auth = new ConfigurationBotFrameworkAuthentication({ ...config.auth });
   const adapter = new HttpCloudAdapter(auth, config.http.replyTimeoutMs);
   const storage = createStorage(config.storage, log);
   if (storage instanceof BoundedMemoryStorage) metrics.watchState(() => storage.size);
   // The bot's turn events (turn.route, turn.safety) are counted on their way to the log.
-  const bot = new MedicineBot({ config, knowledge, storage, log: withMetrics(log, metrics) });
+  const bot = new MedicineBot({ config, medicines, storage, log: withMetrics(log, metrics) });
   installErrorHandler(adapter, [bot.privateState], log);
   const { server, directLine, close } = createServer({
     config,
     adapter,
     bot,
-    knowledge: knowledge.info,
+    knowledge: medicines.map((m) => m.info),
     log,
     metrics,
   });

@@ -4,13 +4,17 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import examples from '../safety/examples.json';
-import flows from '../dialogs/flows.json';
+import { flowsFor } from '../dialogs/intents';
+import { loadMedicines } from '../knowledge/load';
 import texts from '../render/texts.json';
-import kb from '../knowledge/medicines/imnovid/kb.json';
 import { createSafetyGate } from '../safety/gate';
 
 // npm run bench:safety -- --rounds 200
 const ROUNDS = Number(parseArgs({ options: { rounds: { type: 'string', default: '50' } } }).values.rounds);
+
+// The first medicine served: its flows' labels and its pairs' phrasings are the ordinary messages.
+const [{ kb, howToTake }] = loadMedicines() as [ReturnType<typeof loadMedicines>[number]];
+const flows = flowsFor(kb, howToTake);
 
 const phrasings = [
   ...examples.caught.map((e) => e.text),

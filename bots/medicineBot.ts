@@ -22,6 +22,7 @@ import {
   messageText,
   sendReply,
   setMessageText,
+  setMedicine,
   setRecognition,
   textOf,
   type BotServices,
@@ -30,7 +31,8 @@ import {
   type TranscriptEntry,
 } from '../dialogs/services';
 import { fellBack, handoffStatusReply, isHandoffState, personReply, recordTurn } from '../dialogs/helpdesk';
-import { createRecogniser, type Recogniser } from '../dialogs/recogniser';
+import { createRecogniser, type PendingQuestion, type Recogniser } from '../dialogs/recogniser';
+import { createFormulary } from '../dialogs/formulary';
 import { forgottenReply, helpReply, welcomeReply } from '../dialogs/replies';
 import { FORGET_CONVERSATION_EVENT } from '../shared/forget';
 import { createSafetyGate, stopsTheTurn } from '../safety/gate';
@@ -49,7 +51,8 @@ const DIRECT_LINE = 'directline';
 
 export interface BotDeps {
   config: Config;
-  knowledge: LoadedKnowledge;
+  /** The medicines served (the configuration's); with one, nothing ever asks which. */
+  medicines: LoadedKnowledge[];
   storage: Storage;
   log: Logger;
   /** The console's helpdesk mode (`npm run chat -- --staff`): every turn is staff's. */
@@ -58,6 +61,8 @@ export interface BotDeps {
   recogniser?: Recogniser;
   /** Records unanswered questions and feedback (issue 13); by default the configuration's (off unless switched on). */
   recorder?: Recorder;
+  /** Told which answers ("medicine/pair") each reply shows: for the evaluation. */
+  onAnswered?: (answers: string[]) => void;
 }
 
 export class MedicineBot extends TeamsActivityHandler {
@@ -83,8 +88,12 @@ export class MedicineBot extends TeamsActivityHandler {
       transcript: this.privateState.createProperty<TranscriptEntry[] | undefined>('recentTranscript'),
     };
     this.recorder = deps.recorder ?? createRecorder(deps.config, deps.log);
+    const formulary = createFormulary(deps.medicines);
     this.services = {
-      kb: deps.knowledge.kb,
+      formulary,
+      onAnswered: deps.onAnswered,
+      medicine: this.privateState.createProperty<string | undefined>('medicineId'),
+      pendingQuestion: this.privateState.createProperty<PendingQuestion | undefined>('pendingQuestion'),
       leafletUrl: deps.config.leafletUrl,
       emergencyNumber: deps.config.emergencyNumber,
       lastPair: this.privateState.createProperty<string | undefined>('lastPairId'),
@@ -104,8 +113,7 @@ export class MedicineBot extends TeamsActivityHandler {
     this.recogniser =
       deps.recogniser ??
       createRecogniser({
-        kb: deps.knowledge.kb,
-        matcher: deps.knowledge.matcher,
+        formulary,
         safety: createSafetyGate(),
       });
 
@@ -205,11 +213,21 @@ export class MedicineBot extends TeamsActivityHandler {
 
     // One reading of the message per turn: the safety gate first, then everything the dialogs need.
     const state = await this.dialogState.get(context);
+    const several = this.services.formulary.only === undefined;
+    const pending = several ? await this.services.pendingQuestion.get(context) : undefined;
     const recognition = this.recogniser.recognise(text, {
       contextPairId: await this.services.lastPair.get(context),
       inFlow: (state?.dialogStack?.length ?? 0) > 0,
+      medicineId: several ? await this.services.medicine.get(context) : undefined,
+      pending,
     });
     setRecognition(context, recognition);
+    setMedicine(context, this.services.formulary.get(recognition.medicine));
+    if (several && recognition.medicine) {
+      // Named or chosen: the conversation is about this medicine until another is named.
+      await this.services.medicine.set(context, recognition.medicine);
+      if (pending) await this.services.pendingQuestion.delete(context);
+    }
     const hit = recognition.safety;
     // Every hit but an information line is logged (level and category only), whether or not it ends the turn.
     if (hit && hit.level !== 'information')

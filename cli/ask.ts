@@ -34,7 +34,9 @@ async function main(): Promise<void> {
     ? `safety:${String(safety.level)}:${String(safety.category)}`
     : String(routed?.route ?? 'none');
   // What the matcher makes of the question, whichever way the turn went.
-  const result = bot.knowledge.matcher.match(question);
+  // The first medicine served: the one a single-medicine deployment answers from.
+  const { matcher } = bot.medicines[0]!;
+  const result = matcher.match(question);
   const candidate = (c: { pair: { id: string; question: string }; score: number; phrasing: string }) => ({
     id: c.pair.id,
     question: c.pair.question,
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
       tokens: result.tokens,
       match: result.kind === 'answer' ? candidate(result.best) : null,
       alternatives: (result.kind === 'suggest' ? result.suggestions : result.alternatives).map(candidate),
-      thresholds: bot.knowledge.matcher.thresholds,
+      thresholds: matcher.thresholds,
     },
     reply: text,
   };

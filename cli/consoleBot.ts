@@ -9,7 +9,7 @@ import { ConsoleAdapter } from './consoleAdapter';
 import { topicLine } from '../render/renderer';
 
 export interface ConsoleBot {
-  knowledge: LoadedKnowledge;
+  medicines: LoadedKnowledge[];
   /** Conversation start: the welcome. */
   start(): Promise<Partial<Activity>[]>;
   say(text: string): Promise<Partial<Activity>[]>;
@@ -21,13 +21,13 @@ export interface ConsoleBot {
  */
 export function createConsoleBot(log: Logger = silentLogger, options: { staff?: boolean } = {}): ConsoleBot {
   const config = loadConfig();
-  const knowledge = loadMedicines()[0]!;
+  const medicines = loadMedicines(config.medicines.ids, config.medicines.dir);
   const adapter = new ConsoleAdapter();
-  const bot = new MedicineBot({ config, knowledge, storage: new MemoryStorage(), log, staff: options.staff });
+  const bot = new MedicineBot({ config, medicines, storage: new MemoryStorage(), log, staff: options.staff });
   installErrorHandler(adapter, [bot.privateState], log);
   const logic = (context: Parameters<MedicineBot['run']>[0]): Promise<void> => bot.run(context);
   return {
-    knowledge,
+    medicines,
     start: () => adapter.start(logic),
     say: (text) => adapter.turn({ text }, logic),
   };

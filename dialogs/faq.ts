@@ -5,6 +5,8 @@ import type { KnowledgeBase, QAPair } from '../knowledge/types';
 import { texts, type AnswerBlock, type Button, type Reply } from '../render/renderer';
 import type { PartResult } from './recogniser';
 import { recogniseFlow, type FlowId } from './intents';
+import { displayName } from './formulary';
+import { fillPlaceholders } from '../render/placeholders';
 
 export interface FaqOutcome {
   reply: Reply;
@@ -112,4 +114,41 @@ export function faqReply(kb: KnowledgeBase, parts: PartResult[], dropped = 0): F
     ],
   };
   return { reply, answered };
+}
+
+/** One medicine's reading of a question that names several. */
+export interface MedicineReading {
+  kb: KnowledgeBase;
+  parts: PartResult[];
+  dropped: number;
+}
+
+/**
+ * A question about several medicines: each one answered from its own overview, one after the other under
+ * its name, each with its own source line. Nothing is compared in our words; a medicine whose overview does
+ * not answer gets a line saying so.
+ */
+export function sideBySideReply(readings: MedicineReading[]): FaqOutcome {
+  const blocks: AnswerBlock[] = [];
+  const notes: string[] = [];
+  let answered: QAPair | undefined;
+  for (const { kb, parts } of readings) {
+    const name = displayName(kb);
+    const own = parts
+      .filter((p) => p.reason === 'covered')
+      .flatMap(blocksOf)
+      .filter((b, i, all) => all.findIndex((o) => o.pair.id === b.pair.id) === i);
+    own.forEach((block, i) => blocks.push({ ...block, kb, label: i === 0 ? name : block.label }));
+    answered ??= own[0]?.pair;
+    if (own.length > 0) continue;
+    const unsure = parts.some((p) => p.reason === 'close-call');
+    notes.push(
+      fillPlaceholders(unsure ? texts.medicines.closeCallFor : texts.medicines.notCoveredFor, { name }),
+    );
+  }
+  if (blocks.length === 0) return { reply: fallbackReply(), fallback: true };
+  return {
+    reply: { intro: [texts.medicines.sideBySide], blocks, notes, defer: true, leaflet: true },
+    answered,
+  };
 }

@@ -6,6 +6,7 @@ import { basicForm } from '../text/normal';
 import { alternation } from '../text/regex';
 import intents from './intents.json';
 import flows from './flows.json';
+import type { CuratedFlow, CuratedFlowOption, KnowledgeBase } from '../knowledge/types';
 
 export type Command = 'help' | 'cancel' | 'menu' | 'none' | 'handoff' | 'forget' | 'topics';
 export type SmallTalk = 'greeting' | 'thanks' | 'bye' | 'whoami' | 'decline';
@@ -66,6 +67,16 @@ export { isQuestion } from '../knowledge/match/message';
 const bareChoiceRe = whole(intents.bareChoice.patterns);
 const notCoveredRe = anywhere(intents.notCovered.patterns);
 
+const onlyNameWords = new Set(intents.onlyNames.words.filter((w) => !w.includes(' ')));
+
+/**
+ * Whether a message only names a medicine ("Zentravo", "what about it?" once names are read as "it"): it
+ * asks nothing of its own, so it chooses or switches the medicine.
+ */
+export function onlyNamesMedicine(neutral: string, basic = basicForm(neutral)): boolean {
+  return basic.split(' ').every((w) => w === '' || onlyNameWords.has(w));
+}
+
 /** A lone number or letter ("2", "b"): a pick from a list, meaningless when no list is waiting for one. */
 export function isBareChoice(text: string, basic = basicForm(text)): boolean {
   return bareChoiceRe.test(basic);
@@ -83,17 +94,12 @@ export function asksToClarify(text: string): boolean {
   return clarifyRe.test(stripPoliteness(basicForm(text)));
 }
 
-export interface FlowOption {
-  id: string;
-  title: string;
-  patterns: string[];
-  /** Patterns that pick this option when the answer also matches others ("only dexamethasone"). */
-  decisive?: string[];
-  /** A hedge ("not sure"): wins over any other option the same answer matches. */
-  hedge?: boolean;
-  intro?: string;
-  note?: string;
-  blocks: { label?: string; pair: string }[];
+export interface FlowOption extends CuratedFlowOption {
+  /**
+   * Offered for a medicine only when its first block's answer mentions this (a regular expression over the
+   * answer's normal form): no "Blood clots" choice for a medicine whose overview names none.
+   */
+  mentions?: string;
 }
 
 export interface FlowData {
@@ -109,6 +115,8 @@ export interface FlowData {
   /** Names (regular expressions) whose negation (`negation` in flows.json) is marked before reading an answer. */
   negatable?: Record<string, string>;
   options: FlowOption[];
+  /** With no options to offer, the flow answers at once with every pair of this section, after this intro. */
+  direct?: { intro: string; section: string };
   followUps: { title: string; value: string }[];
 }
 
@@ -119,11 +127,43 @@ const asFlow = (flow: Omit<FlowData, 'whenAmbiguous'> & { whenAmbiguous: string 
   return flow as FlowData;
 };
 
-export const flowData: Record<FlowId, FlowData> = {
-  howToTake: asFlow(flows.howToTake),
+/**
+ * The flows as flows.json defines them for every medicine: the wording, the dialog ids and the risk
+ * choices. A medicine's own flows (flowsFor) add its schedules and keep only the choices it can answer.
+ */
+export const baseFlows: Record<FlowId, FlowData> = {
+  howToTake: asFlow({ ...flows.howToTake, options: [] }),
   risk: asFlow(flows.risk),
 };
-export const flowIds = Object.keys(flowData) as FlowId[];
+export const flowIds = Object.keys(baseFlows) as FlowId[];
+
+/** Whether a medicine can answer an option: its first block's pair exists and says what the option is about. */
+function answers(kb: KnowledgeBase, option: FlowOption): boolean {
+  const first = kb.pairs.find((p) => p.id === option.blocks[0]?.pair);
+  if (!first) return false;
+  return option.mentions === undefined || new RegExp(option.mentions).test(basicForm(first.answer.join(' ')));
+}
+
+/** An option with only the blocks the medicine has. */
+const withBlocksOf = (kb: KnowledgeBase, option: FlowOption): FlowOption => ({
+  ...option,
+  blocks: option.blocks.filter((b) => kb.pairs.some((p) => p.id === b.pair)),
+});
+
+/** A medicine's flows: its curated schedules for "how do I take it", and the risk choices it can answer. */
+export function flowsFor(kb: KnowledgeBase, howToTake?: CuratedFlow): Record<FlowId, FlowData> {
+  const choices = (options: FlowOption[]): FlowOption[] =>
+    options.filter((o) => answers(kb, o)).map((o) => withBlocksOf(kb, o));
+  return {
+    howToTake: asFlow({
+      ...baseFlows.howToTake,
+      whenAmbiguous: howToTake?.whenAmbiguous ?? baseFlows.howToTake.whenAmbiguous,
+      negatable: howToTake?.negatable,
+      options: choices(howToTake?.options ?? []),
+    }),
+    risk: { ...baseFlows.risk, options: choices(baseFlows.risk.options) },
+  };
+}
 export const maxAttempts: number = flows.maxAttempts;
 
 /** How every flow's answers are read: negation cues, and the words that may come with a pick by position. */
@@ -279,21 +319,3 @@ export class FlowReader {
 }
 
 const letterFor = (i: number): string => String.fromCharCode('a'.charCodeAt(0) + i);
-
-const readers = new Map<FlowId, FlowReader>(flowIds.map((id) => [id, new FlowReader(flowData[id])]));
-const readerOf = (flow: FlowId): FlowReader => readers.get(flow)!;
-
-/** See FlowReader.markNegations. */
-export function markNegations(flow: FlowId, text: string): string {
-  return readerOf(flow).markNegations(text);
-}
-
-/** See FlowReader.option. */
-export function recogniseOption(flow: FlowId, text: string): FlowOption | undefined {
-  return readerOf(flow).option(text);
-}
-
-/** See FlowReader.attempts. */
-export function attemptsAnswer(flow: FlowId, text: string): boolean {
-  return readerOf(flow).attempts(text);
-}

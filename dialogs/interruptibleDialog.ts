@@ -7,7 +7,7 @@ import {
   type DialogContext,
   type DialogTurnResult,
 } from 'botbuilder-dialogs';
-import { messageText, recognitionOf, sendReply, type BotServices } from './services';
+import { medicineOf, messageText, recognitionOf, sendReply, type BotServices } from './services';
 import { helpReply, menuReply, topicsReply } from './replies';
 import type { Recognition } from './recogniser';
 import { texts } from '../render/renderer';
@@ -54,7 +54,7 @@ export abstract class InterruptibleDialog extends ComponentDialog {
         return dc.cancelAllDialogs();
       case 'topics':
         // Browsing every answer leaves the flow: a question chosen from the list is answered on its own.
-        await sendReply(dc.context, this.services, topicsReply(this.services.kb));
+        await sendReply(dc.context, this.services, topicsReply(medicineOf(dc.context, this.services)!.kb));
         return dc.cancelAllDialogs();
       default:
         break;

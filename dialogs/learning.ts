@@ -105,7 +105,7 @@ export async function handleFeedback(
     }
   }
   if (!feedback) return false;
-  const known = services.kb.pairs.some((p) => p.id === feedback.pairId);
+  const known = services.formulary.medicines.some(({ kb }) => kb.pairs.some((p) => p.id === feedback.pairId));
   if (recorder?.enabled && known) recorder.feedback(feedback.pairId, feedback.value);
   services.log?.debug('turn.route', { route: `feedback:${feedback.value}` });
   await sendReply(context, services, {

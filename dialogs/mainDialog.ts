@@ -9,9 +9,17 @@ import {
   type DialogTurnResult,
 } from 'botbuilder-dialogs';
 import { GuidedFlowDialog } from './guidedFlowDialog';
-import { flowData, flowIds } from './intents';
-import { messageText, recognitionOf, rememberAnswer, sendReply, type BotServices } from './services';
-import { faqReply, unclearReply, fallbackReply } from './faq';
+import { baseFlows, flowIds } from './intents';
+import {
+  medicineOf,
+  messageText,
+  recognitionOf,
+  rememberAnswer,
+  sendReply,
+  type BotServices,
+} from './services';
+import { faqReply, unclearReply, fallbackReply, sideBySideReply } from './faq';
+import { askMedicineReply, switchedReply } from './medicineChoice';
 import { helpReply, menuReply, smallTalkReply, topicsReply } from './replies';
 import { isReroute } from './interruptibleDialog';
 import { staffLines } from './staff';
@@ -24,6 +32,7 @@ import {
   reportSideEffectReply,
 } from './helpdesk';
 import type { Reply } from '../render/renderer';
+import type { PendingQuestion } from './recogniser';
 import { askFeedback, recordUnanswered } from './learning';
 
 /** How many honest fallbacks in a row bring the helpdesk's offer. */
@@ -40,6 +49,16 @@ async function sendFallback(context: TurnContext, services: BotServices, reply: 
   await sendReply(context, services, reply);
 }
 
+/** Asks which medicine a question is about; the question's reading for each medicine waits in state. */
+async function askMedicine(
+  context: TurnContext,
+  services: BotServices,
+  pending: PendingQuestion,
+): Promise<void> {
+  await services.pendingQuestion.set(context, pending);
+  await sendReply(context, services, askMedicineReply(services.formulary));
+}
+
 const MAIN_DIALOG = 'mainDialog';
 const ROUTE = 'route';
 
@@ -47,6 +66,7 @@ const ROUTE = 'route';
 export interface FlowStart {
   dialogId: string;
   optionId?: string;
+  medicineId?: string;
 }
 
 /**
@@ -68,13 +88,29 @@ export async function routeMessage(
     services.log?.debug('turn.route', { route, pairId });
   const recognition = recognitionOf(context);
   const { command, smallTalk, parts } = recognition;
+  const medicine = medicineOf(context, services);
   if (command) routed(`command:${command}`);
   if (command === 'help') {
     await sendReply(context, services, helpReply());
     return undefined;
   }
   if (command === 'topics') {
-    await sendReply(context, services, topicsReply(services.kb));
+    // Every topic of which overview? Asked first when several medicines are served and none is chosen.
+    if (medicine) await sendReply(context, services, topicsReply(medicine.kb));
+    else {
+      routed('medicine:ask');
+      await askMedicine(context, services, { byMedicine: {}, dropped: 0, command: 'topics' });
+    }
+    return undefined;
+  }
+  if (recognition.askMedicine) {
+    routed('medicine:ask');
+    await askMedicine(context, services, recognition.askMedicine);
+    return undefined;
+  }
+  if (recognition.switched && parts.length === 0 && medicine) {
+    routed('medicine:switched');
+    await sendReply(context, services, switchedReply(medicine.kb));
     return undefined;
   }
   if (command === 'none') {
@@ -122,9 +158,19 @@ export async function routeMessage(
   const flow = parts.length === 1 ? parts[0]!.flow : undefined;
   if (flow) {
     routed(`flow:${flow.id}`);
-    return { dialogId: flowData[flow.id].dialogId, optionId: flow.optionId };
+    return { dialogId: baseFlows[flow.id].dialogId, optionId: flow.optionId, medicineId: medicine?.id };
   }
-  const outcome = faqReply(services.kb, parts, recognition.dropped);
+  if (!medicine) throw new Error('FAQ parts with no medicine to answer them');
+  const outcome =
+    recognition.also.length > 0
+      ? sideBySideReply(
+          [{ medicine: medicine.id, parts, dropped: recognition.dropped }, ...recognition.also].map((r) => ({
+            kb: services.formulary.get(r.medicine)!.kb,
+            parts: r.parts,
+            dropped: r.dropped,
+          })),
+        )
+      : faqReply(medicine.kb, parts, recognition.dropped);
   // Helpdesk staff see why: the pair, its score and section, the runners-up (patients never do).
   if (services.isStaff?.(context))
     outcome.reply = { ...outcome.reply, notes: [...(outcome.reply.notes ?? []), ...staffLines(parts)] };
@@ -162,7 +208,8 @@ export class MainDialog extends ComponentDialog {
     const chosen = rerouted ? undefined : (context.turnState.get(ROUTED_FLOW) as FlowStart | undefined);
     context.turnState.delete(ROUTED_FLOW);
     const flow = chosen ?? (await routeMessage(context, this.services));
-    if (flow) return step.beginDialog(flow.dialogId, { optionId: flow.optionId });
+    if (flow)
+      return step.beginDialog(flow.dialogId, { optionId: flow.optionId, medicineId: flow.medicineId });
     return step.endDialog();
   }
 }

@@ -2,8 +2,9 @@
 // message (the safety gate's verdict, a command, small talk, a guided flow or a choice in one, and the FAQ
 // result for each part of the message), so no dialog matches or reads the text again. The matcher runs
 // at most once per part. Injected into the bot the way core-bot injects its recogniser.
-import type { KnowledgeBase, QAPair } from '../knowledge/types';
-import type { Matcher, MatchResult } from '../knowledge/match/matcher';
+import type { QAPair } from '../knowledge/types';
+import type { MatchResult } from '../knowledge/match/matcher';
+import { replaceMentions } from '../knowledge/match/medicineNames';
 import { MEDICINE_TOKEN, OFF_TOPIC_TOKEN } from '../knowledge/match/normalise';
 import { readMessage, type MessagePart } from '../knowledge/match/message';
 import { stopsTheTurn, type SafetyGate, type SafetyHit } from '../safety/gate';
@@ -12,10 +13,8 @@ import {
   asksForPerson,
   asksToClarify,
   asksToReportSideEffect,
-  FlowReader,
-  flowData,
-  flowIds,
   isBareChoice,
+  onlyNamesMedicine,
   isNotCovered,
   isQuestion,
   recogniseCommand,
@@ -27,6 +26,7 @@ import {
   type SmallTalk,
 } from './intents';
 import intents from './intents.json';
+import type { Formulary, ServedMedicine } from './formulary';
 
 /**
  * Why a part of a message gets the reply it gets: answered (`covered`), "Did you mean" (`close-call`),
@@ -86,6 +86,49 @@ export interface Recognition {
   parts: PartResult[];
   /** Questions beyond the parts answered. */
   dropped: number;
+  /** The medicines the message names (ids, in the order first named; always empty with one medicine served). */
+  named: string[];
+  /**
+   * The medicine whose knowledge base read the parts: the one named first, else the conversation's, else the
+   * only one served. None when several are served and the message names none of them.
+   */
+  medicine?: string;
+  /** A question naming further medicines: each one's parts, read from its own knowledge base, side by side. */
+  also: MedicineParts[];
+  /**
+   * Several medicines are served, none is named or chosen yet, and the message asks something: the bot asks
+   * which medicine. What each medicine's knowledge base would answer waits for the choice (ids only).
+   */
+  askMedicine?: PendingQuestion;
+  /** The message only named a medicine, answering "which medicine?": the waiting question's parts are back. */
+  resumed?: boolean;
+  /** The message only named a medicine other than the conversation's ("what about Zentravo?"). */
+  switched?: boolean;
+}
+
+/** One medicine's reading of a message that names several. */
+export interface MedicineParts {
+  medicine: string;
+  parts: PartResult[];
+  dropped: number;
+}
+
+/** A part as kept in conversation state while the bot asks which medicine: ids, never the patient's words. */
+export interface StoredPart {
+  reason: PartReason;
+  pairs: string[];
+  sentence?: number;
+  offTopic?: boolean;
+  suggestions: string[];
+  flow?: { id: FlowId; optionId?: string };
+}
+
+/** A question waiting for the patient to say which medicine it is about: each medicine's parts. */
+export interface PendingQuestion {
+  byMedicine: Record<string, StoredPart[]>;
+  dropped: number;
+  /** A command waiting for the medicine ("topics": every topic of which overview?). */
+  command?: 'topics';
 }
 
 export interface RecogniseOptions {
@@ -93,6 +136,10 @@ export interface RecogniseOptions {
   contextPairId?: string;
   /** A guided flow is waiting for an answer: read the message as a choice too. */
   inFlow?: boolean;
+  /** The medicine the conversation is about (several served: chosen or named earlier). */
+  medicineId?: string;
+  /** The question waiting for the patient to say which medicine it is about. */
+  pending?: PendingQuestion;
 }
 
 export interface Recogniser {
@@ -100,9 +147,15 @@ export interface Recogniser {
 }
 
 export interface RecogniserParts {
-  kb: KnowledgeBase;
-  matcher: Matcher;
+  formulary: Formulary;
   safety: SafetyGate;
+}
+
+/** What a medicine's knowledge base reads in a message: its parts, and the questions left over. */
+interface Reading {
+  parts: PartResult[];
+  dropped: number;
+  smallTalk?: SmallTalk;
 }
 
 /** Asker → pair → further pairs that concern that asker. */
@@ -110,24 +163,21 @@ const askerPairs = Object.fromEntries(
   Object.entries(intents.askers).filter(([key]) => !key.startsWith('$')),
 ) as Record<string, Record<string, string[]> | undefined>;
 
-export function createRecogniser({ kb, matcher, safety }: RecogniserParts): Recogniser {
-  const byId = new Map(kb.pairs.map((p) => [p.id, p]));
-  // A clicked suggestion or follow-up button sends a pair's own question back: it is answered exactly.
-  const byQuestion = new Map<string, QAPair>();
-  for (const p of kb.pairs)
-    if (!byQuestion.has(basicForm(p.question))) byQuestion.set(basicForm(p.question), p);
-  const readers = new Map(flowIds.map((id) => [id, new FlowReader(flowData[id])]));
+export function createRecogniser({ formulary, safety }: RecogniserParts): Recogniser {
+  const indexed = new Map(formulary.medicines.map((m) => [m.id, index(m)]));
+  const indexOf = (m: ServedMedicine): Indexed => indexed.get(m.id)!;
 
   /** The words a follow-up stands for: the topic of the pair it follows ("serious side effects"). */
   const topicOf = (pair: QAPair): string => pair.keywords[0] ?? pair.question;
 
-  const extrasFor = (pair: QAPair, askers: string[]): QAPair[] =>
+  const extrasFor = (m: Indexed, pair: QAPair, askers: string[]): QAPair[] =>
     askers
       .flatMap((a) => askerPairs[a]?.[pair.id] ?? [])
-      .map((id) => byId.get(id))
+      .map((id) => m.byId.get(id))
       .filter((p): p is QAPair => p !== undefined && p.id !== pair.id);
 
   const matchPart = (
+    m: Indexed,
     part: MessagePart,
     raw: string,
     context: string[],
@@ -144,12 +194,12 @@ export function createRecogniser({ kb, matcher, safety }: RecogniserParts): Reco
     let query = part.text;
     // "What should I do?" after "I missed a dose": a question that says nothing alone is read with its
     // context, whole. Otherwise the context lends only the words the knowledge base knows.
-    const vague = context.length > 0 && !matcher.knows(query);
+    const vague = context.length > 0 && !m.matcher.knows(query);
     if (vague) query = `${context.join(' ')} ${query}`;
     // "How common are they?": what "they" stands for is the last answer's topic. An elliptic follow-up
     // ("and with dexamethasone?") brings its own topic, and is only leant towards the last answer's section.
     else if (part.followUp === 'refers' && contextPair) query = `${query} ${topicOf(contextPair)}`;
-    const match = matcher.match(query, {
+    const match = m.matcher.match(query, {
       contextPairId: contextPair?.id,
       refersBack: part.followUp === 'refers',
       context: vague || context.length === 0 ? undefined : context.join(' '),
@@ -158,7 +208,7 @@ export function createRecogniser({ kb, matcher, safety }: RecogniserParts): Reco
     const flow = recogniseFlow(part.text, part.text);
     // "How do I take it with alcohol?" names a flow but asks what the overview never covers.
     if (flow && !offTopic) {
-      return { ...none('flow', match), flow: { id: flow, optionId: readers.get(flow)!.option(raw)?.id } };
+      return { ...none('flow', match), flow: { id: flow, optionId: m.readers.get(flow)!.option(raw)?.id } };
     }
     // No pair fits, but one source sentence clearly does: that sentence alone, as a precise answer.
     if (
@@ -170,7 +220,7 @@ export function createRecogniser({ kb, matcher, safety }: RecogniserParts): Reco
       const { pair, index } = match.sentence;
       return {
         reason: 'covered',
-        pairs: [pair, ...extrasFor(pair, askers)],
+        pairs: [pair, ...extrasFor(m, pair, askers)],
         sentence: pair.answer.length > 1 ? index : undefined,
         suggestions: [],
         match,
@@ -180,7 +230,7 @@ export function createRecogniser({ kb, matcher, safety }: RecogniserParts): Reco
       case 'answer':
         return {
           reason: 'covered',
-          pairs: [match.best.pair, ...extrasFor(match.best.pair, askers)],
+          pairs: [match.best.pair, ...extrasFor(m, match.best.pair, askers)],
           suggestions: [],
           match,
         };
@@ -196,6 +246,35 @@ export function createRecogniser({ kb, matcher, safety }: RecogniserParts): Reco
     }
   };
 
+  /** What one medicine's knowledge base reads in a message: each part's result. */
+  const readParts = (m: Indexed, text: string, contextPairId?: string): Reading => {
+    const exact = m.byQuestion.get(basicForm(text));
+    if (exact) return { parts: [{ reason: 'covered', pairs: [exact], suggestions: [] }], dropped: 0 };
+    const shape = readMessage(text);
+    if (shape.parts.length === 0) {
+      // Wrapping alone ("hello there, I'm Ann"; "great, thanks"): answered as the small talk it is.
+      const smallTalk: SmallTalk | undefined = shape.wrapping.includes('thanks')
+        ? 'thanks'
+        : shape.wrapping.includes('greeting')
+          ? 'greeting'
+          : undefined;
+      return smallTalk
+        ? { parts: [], dropped: 0, smallTalk }
+        : { parts: [{ reason: 'unclear', pairs: [], suggestions: [] }], dropped: 0 };
+    }
+    let contextPair = contextPairId ? m.byId.get(contextPairId) : undefined;
+    const single = shape.parts.length === 1;
+    const parts: PartResult[] = [];
+    for (const part of shape.parts) {
+      // One part is read with the whole message's punctuation (negations are read clause by clause).
+      const result = matchPart(m, part, single ? text : part.text, shape.context, shape.askers, contextPair);
+      parts.push(result);
+      // A later part refers to the one before it: "what are the serious side effects and how common are they".
+      if (result.reason === 'covered') contextPair = result.pairs[0];
+    }
+    return { parts, dropped: shape.dropped };
+  };
+
   const recognise = (text: string, options: RecogniseOptions = {}): Recognition => {
     const recognition: Recognition = {
       choices: {},
@@ -204,54 +283,125 @@ export function createRecogniser({ kb, matcher, safety }: RecogniserParts): Reco
       bareChoice: false,
       parts: [],
       dropped: 0,
+      named: [],
+      also: [],
     };
     recognition.safety = safety.check(text);
     if (recognition.safety && stopsTheTurn(recognition.safety)) return recognition;
-    const basic = basicForm(text);
-    recognition.command = recogniseCommand(text, basic);
-    recognition.smallTalk = recogniseSmallTalk(text, basic);
-    recognition.bareChoice = isBareChoice(text, basic);
-    recognition.question = isQuestion(text);
-    if (options.inFlow) {
-      recognition.clarify = asksToClarify(text);
-      for (const [id, reader] of readers) {
-        const option = reader.option(text);
-        recognition.choices[id] = { option, attempts: option !== undefined || reader.attempts(text) };
+    // With one medicine served nothing is looked up: every message is about it.
+    const mentions = formulary.only ? [] : formulary.finder.find(text);
+    recognition.named = [...new Set(mentions.map((m) => m.id))];
+    // Commands, small talk and flow choices read the message with the names as "it" ("Zentravo please").
+    const neutral = mentions.length > 0 ? replaceMentions(text, mentions, () => 'it') : text;
+    /** The message for one medicine's knowledge base: every name (a misspelt one, another medicine's) as its own. */
+    const textFor = (m: ServedMedicine): string =>
+      mentions.length > 0 ? replaceMentions(text, mentions, () => m.kb.medicine) : text;
+    const medicine =
+      formulary.get(recognition.named[0]) ?? formulary.get(options.medicineId) ?? formulary.only;
+    recognition.medicine = medicine?.id;
+
+    const basic = basicForm(neutral);
+    recognition.command = recogniseCommand(neutral, basic);
+    recognition.smallTalk = recogniseSmallTalk(neutral, basic);
+    recognition.bareChoice = isBareChoice(neutral, basic);
+    recognition.question = isQuestion(neutral);
+    if (options.inFlow && medicine) {
+      recognition.clarify = asksToClarify(neutral);
+      for (const [id, reader] of medicine.readers) {
+        const option = reader.option(neutral);
+        recognition.choices[id] = { option, attempts: option !== undefined || reader.attempts(neutral) };
       }
     }
     if (recognition.command || recognition.smallTalk || recognition.bareChoice) return recognition;
-    if (asksForPerson(text, basic)) recognition.helpdesk = 'person';
-    else if (asksToReportSideEffect(text, basic)) recognition.helpdesk = 'report-side-effect';
+    if (asksForPerson(neutral, basic)) recognition.helpdesk = 'person';
+    else if (asksToReportSideEffect(neutral, basic)) recognition.helpdesk = 'report-side-effect';
     if (recognition.helpdesk) return recognition;
 
-    const exact = byQuestion.get(basic);
-    if (exact) {
-      recognition.parts = [{ reason: 'covered', pairs: [exact], suggestions: [] }];
+    if (!medicine) {
+      // Several medicines and none known: each one's reading waits while the bot asks which is meant.
+      const readings = formulary.medicines.map((m) => [m.id, readParts(indexOf(m), text)] as const);
+      const first = readings[0]![1];
+      if (first.smallTalk) recognition.smallTalk = first.smallTalk;
+      else if (readings.every(([, r]) => r.parts.every((p) => p.reason === 'unclear')))
+        recognition.parts = first.parts;
+      else
+        recognition.askMedicine = {
+          byMedicine: Object.fromEntries(readings.map(([id, r]) => [id, r.parts.map(storePart)])),
+          dropped: Math.max(...readings.map(([, r]) => r.dropped)),
+        };
       return recognition;
     }
-    const shape = readMessage(text);
-    if (shape.parts.length === 0) {
-      // Wrapping alone ("hello there, I'm Ann"; "great, thanks"): answered as the small talk it is.
-      recognition.smallTalk = shape.wrapping.includes('thanks')
-        ? 'thanks'
-        : shape.wrapping.includes('greeting')
-          ? 'greeting'
-          : undefined;
-      if (!recognition.smallTalk) recognition.parts = [{ reason: 'unclear', pairs: [], suggestions: [] }];
-      return recognition;
+
+    const reading = readParts(indexOf(medicine), textFor(medicine), options.contextPairId);
+    recognition.smallTalk = reading.smallTalk;
+    recognition.parts = reading.parts;
+    recognition.dropped = reading.dropped;
+    const onlyNamed = recognition.named.length === 1 && onlyNamesMedicine(neutral, basic);
+    if (onlyNamed) {
+      const waiting = options.pending?.byMedicine[medicine.id];
+      if (options.pending?.command) {
+        recognition.command = options.pending.command;
+        recognition.parts = [];
+        recognition.resumed = true;
+      } else if (waiting) {
+        // "Zentravo", after "which medicine?": the question asked before, as this medicine answers it.
+        recognition.parts = waiting.map((p) => restorePart(indexOf(medicine), p));
+        recognition.dropped = options.pending!.dropped;
+        recognition.resumed = true;
+      } else if (medicine.id !== options.medicineId) {
+        // "What about Zentravo?": the last answer's topic, from this medicine's overview, if it has one.
+        const last = options.contextPairId ? indexOf(medicine).byId.get(options.contextPairId) : undefined;
+        recognition.parts = last ? [{ reason: 'covered', pairs: [last], suggestions: [] }] : [];
+        recognition.switched = true;
+      }
     }
-    let contextPair = options.contextPairId ? byId.get(options.contextPairId) : undefined;
-    const single = shape.parts.length === 1;
-    for (const part of shape.parts) {
-      // One part is read with the whole message's punctuation (negations are read clause by clause).
-      const result = matchPart(part, single ? text : part.text, shape.context, shape.askers, contextPair);
-      recognition.parts.push(result);
-      // A later part refers to the one before it: "what are the serious side effects and how common are they".
-      if (result.reason === 'covered') contextPair = result.pairs[0];
+    for (const id of recognition.named.slice(1)) {
+      const other = formulary.get(id)!;
+      const r = readParts(indexOf(other), textFor(other), options.contextPairId);
+      recognition.also.push({ medicine: id, parts: r.parts, dropped: r.dropped });
     }
-    recognition.dropped = shape.dropped;
     return recognition;
   };
 
   return { recognise };
+}
+
+/** A medicine's pairs looked up by id and by their own question. */
+interface Indexed extends ServedMedicine {
+  byId: Map<string, QAPair>;
+  byQuestion: Map<string, QAPair>;
+}
+
+function index(m: ServedMedicine): Indexed {
+  // A clicked suggestion or follow-up button sends a pair's own question back: it is answered exactly.
+  const byQuestion = new Map<string, QAPair>();
+  for (const p of m.kb.pairs)
+    if (!byQuestion.has(basicForm(p.question))) byQuestion.set(basicForm(p.question), p);
+  return { ...m, byId: new Map(m.kb.pairs.map((p) => [p.id, p])), byQuestion };
+}
+
+/** A part as ids, to be kept in conversation state. */
+export function storePart(part: PartResult): StoredPart {
+  return {
+    reason: part.reason,
+    pairs: part.pairs.map((p) => p.id),
+    sentence: part.sentence,
+    offTopic: part.offTopic,
+    suggestions: part.suggestions.map((p) => p.id),
+    flow: part.flow,
+  };
+}
+
+/** A kept part, with the pairs of the medicine it was read for. */
+function restorePart(m: Indexed, stored: StoredPart): PartResult {
+  const pairs = (ids: string[]): QAPair[] =>
+    ids.map((id) => m.byId.get(id)).filter((p): p is QAPair => p !== undefined);
+  return {
+    reason: stored.reason,
+    pairs: pairs(stored.pairs),
+    sentence: stored.sentence,
+    offTopic: stored.offTopic,
+    suggestions: pairs(stored.suggestions),
+    flow: stored.flow,
+  };
 }

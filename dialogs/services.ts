@@ -1,7 +1,8 @@
 // What the dialogs need from the rest of the bot, and the one way they send a reply.
 import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
+import type { PendingQuestion, Recognition } from './recogniser';
 import type { KnowledgeBase } from '../knowledge/types';
-import type { Recognition } from './recogniser';
+import type { Formulary, ServedMedicine } from './formulary';
 import type { Logger } from '../shared/log';
 import type { Recorder } from '../learning/recorder';
 import {
@@ -13,7 +14,12 @@ import {
 } from '../render/renderer';
 
 export interface BotServices {
-  kb: KnowledgeBase;
+  /** The medicines served; with one, every conversation is about it. */
+  formulary: Formulary;
+  /** The medicine this conversation is about (several served: chosen or named by the patient). */
+  medicine: StatePropertyAccessor<string | undefined>;
+  /** A question waiting for the patient to say which medicine it is about (pair ids only, never words). */
+  pendingQuestion: StatePropertyAccessor<PendingQuestion | undefined>;
   leafletUrl: string;
   emergencyNumber: string;
   /** The pair answered last in this conversation (per user), for follow-up questions. */
@@ -33,6 +39,11 @@ export interface BotServices {
   recorder?: Recorder;
   /** The pair just answered, waiting for a typed "helpful" / "not helpful" (recording on only). */
   feedbackPair?: StatePropertyAccessor<string | undefined>;
+  /**
+   * Told which answers each reply shows, as "medicine/pair" ids: the evaluation's view of what a patient
+   * was answered from. Not a log: pair ids are named after the topics patients ask about.
+   */
+  onAnswered?: (answers: string[]) => void;
   /** How long state is kept after the last message, for the privacy notice (minutes; absent: until forgotten). */
   stateKeptMinutes?: number;
 }
@@ -78,7 +89,7 @@ export async function rememberAnswer(
 /** Renders a reply for the channel of this turn: a card where cards work, plain text elsewhere. */
 export function renderFor(context: TurnContext, services: BotServices, reply: Reply): Partial<Activity> {
   const message = render(reply, {
-    kb: services.kb,
+    kb: medicineOf(context, services)?.kb,
     leafletUrl: services.leafletUrl,
     emergencyNumber: services.emergencyNumber,
     cards: channelSupportsCards(context.activity.channelId),
@@ -92,6 +103,12 @@ export function renderFor(context: TurnContext, services: BotServices, reply: Re
 }
 
 export async function sendReply(context: TurnContext, services: BotServices, reply: Reply): Promise<void> {
+  if (reply.blocks?.length && services.onAnswered) {
+    const own = medicineOf(context, services);
+    const idOf = (kb: KnowledgeBase | undefined): string =>
+      (kb ? services.formulary.medicines.find((m) => m.kb === kb)?.id : own?.id) ?? own?.id ?? '?';
+    services.onAnswered(reply.blocks.map((b) => `${idOf(b.kb)}/${b.pair.id}`));
+  }
   await context.sendActivity(renderFor(context, services, reply));
 }
 
@@ -133,4 +150,16 @@ export function recognitionOf(context: TurnContext): Recognition {
   const recognition = context.turnState.get(RECOGNITION) as Recognition | undefined;
   if (!recognition) throw new Error('no recognition for this turn: the bot recognises each message first');
   return recognition;
+}
+
+const MEDICINE = Symbol('medicine');
+
+/** Records the medicine this turn is about (the recogniser's choice), for the dialogs and the renderer. */
+export function setMedicine(context: TurnContext, medicine: ServedMedicine | undefined): void {
+  context.turnState.set(MEDICINE, medicine);
+}
+
+/** The medicine this turn is about: the recogniser's choice, else the only one served. */
+export function medicineOf(context: TurnContext, services: BotServices): ServedMedicine | undefined {
+  return (context.turnState.get(MEDICINE) as ServedMedicine | undefined) ?? services.formulary.only;
 }

@@ -1,7 +1,7 @@
 // Loads the medicines' committed knowledge bases and builds each one's matcher once per process.
 import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import type { KnowledgeBase } from './types';
+import type { CuratedFlow, KnowledgeBase } from './types';
 import { createMatcher, type Matcher } from './match/matcher';
 import { medicineIds, medicinePaths, medicinesDir } from './medicines';
 
@@ -12,12 +12,24 @@ export interface LoadedKnowledge {
   matcher: Matcher;
   /** `version`: a digest of the pairs, so a hospital can tell which answers a patient saw. */
   info: { documentId: string; lastUpdated: string; medicine: string; pairs: number; version: string };
+  /** The treatment schedules its curation lists for the "how do I take it" flow (none: answered directly). */
+  howToTake?: CuratedFlow;
 }
 
 /** Wraps a knowledge base (a committed one, or one built in a test) with its matcher. */
-export function loadKnowledge(kb: KnowledgeBase, id: string = kb.medicine.toLowerCase()): LoadedKnowledge {
+export function loadKnowledge(
+  kb: KnowledgeBase,
+  id: string = kb.medicine.toLowerCase(),
+  howToTake?: CuratedFlow,
+): LoadedKnowledge {
+  // Whatever the curation says, the brand and the active substance are names of the medicine.
+  const names = [kb.medicine, kb.activeSubstance].map((n) => n.toLowerCase());
+  const missing = names.filter((n) => !kb.vocabulary.names.includes(n));
+  if (missing.length > 0)
+    kb = { ...kb, vocabulary: { ...kb.vocabulary, names: [...kb.vocabulary.names, ...missing] } };
   return {
     id,
+    howToTake,
     kb,
     matcher: createMatcher(kb),
     info: {
@@ -32,9 +44,13 @@ export function loadKnowledge(kb: KnowledgeBase, id: string = kb.medicine.toLowe
 
 /** One medicine from its folder. */
 export function loadMedicine(id: string, root: string = medicinesDir): LoadedKnowledge {
-  const file = medicinePaths(id, root).kb;
-  if (!existsSync(file)) throw new Error(`no medicine "${id}" under ${root}`);
-  return loadKnowledge(JSON.parse(readFileSync(file, 'utf8')) as KnowledgeBase, id);
+  const paths = medicinePaths(id, root);
+  if (!existsSync(paths.kb)) throw new Error(`no medicine "${id}" under ${root}`);
+  const kb = JSON.parse(readFileSync(paths.kb, 'utf8')) as KnowledgeBase;
+  const curation = existsSync(paths.curation)
+    ? (JSON.parse(readFileSync(paths.curation, 'utf8')) as { howToTake?: CuratedFlow })
+    : {};
+  return loadKnowledge(kb, id, curation.howToTake);
 }
 
 /** The medicines named (in that order), or every medicine under the folder. */

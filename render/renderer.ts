@@ -18,6 +18,8 @@ export interface AnswerBlock {
   pair: QAPair;
   /** Only these sentences of the pair's answer (indexes), when one source sentence answers the question. */
   sentences?: number[];
+  /** The knowledge base the pair comes from, when it is not the conversation's medicine (answers side by side). */
+  kb?: KnowledgeBase;
 }
 
 export interface Reply {
@@ -59,7 +61,8 @@ export interface ContactData {
 }
 
 export interface RenderContext {
-  kb: KnowledgeBase;
+  /** The conversation's medicine; none while several are served and the patient has not said which. */
+  kb?: KnowledgeBase;
   leafletUrl: string;
   emergencyNumber: string;
   /** Whether the channel renders Adaptive Cards. */
@@ -95,10 +98,10 @@ export function templateValues(
   ctx: Pick<RenderContext, 'kb' | 'emergencyNumber' | 'stateKeptMinutes'>,
 ): Record<string, string> {
   return {
-    medicine: ctx.kb.medicine,
-    activeSubstance: ctx.kb.activeSubstance,
-    updated: ctx.kb.lastUpdatedText,
-    documentId: ctx.kb.documentId,
+    medicine: ctx.kb?.medicine ?? texts.medicineUnknown,
+    activeSubstance: ctx.kb?.activeSubstance ?? '',
+    updated: ctx.kb?.lastUpdatedText ?? '',
+    documentId: ctx.kb?.documentId ?? '',
     emergency: ctx.emergencyNumber,
     keptFor: keptFor(ctx.stateKeptMinutes),
   };
@@ -125,8 +128,27 @@ export function topicLine(n: number, button: Button): string {
 }
 
 /** The short source line: the overview and its date (the section is no longer named: say it once). */
-function sourceLine(pair: QAPair, ctx: Pick<RenderContext, 'kb' | 'emergencyNumber'>): string {
-  return fillPlaceholders(texts.sourceLine, { ...templateValues(ctx), section: pair.provenance.section });
+function sourceLine(block: AnswerBlock, ctx: Pick<RenderContext, 'kb' | 'emergencyNumber'>): string {
+  return fillPlaceholders(texts.sourceLine, {
+    ...templateValues({ ...ctx, kb: kbOf(block, ctx) }),
+    section: block.pair.provenance.section,
+  });
+}
+
+/** The knowledge base a block's pair comes from. */
+function kbOf(block: AnswerBlock, ctx: Pick<RenderContext, 'kb'>): KnowledgeBase {
+  const kb = block.kb ?? ctx.kb;
+  if (!kb) throw new Error(`an answer block without its medicine: ${block.pair.id}`);
+  return kb;
+}
+
+/**
+ * Whether a block closes a run of answers from one overview: the source line follows it. One medicine's
+ * answers share one line at the end; answers side by side each end with their own overview's line.
+ */
+function endsSource(blocks: AnswerBlock[], i: number, ctx: Pick<RenderContext, 'kb'>): boolean {
+  const next = blocks[i + 1];
+  return next === undefined || kbOf(next, ctx) !== kbOf(blocks[i]!, ctx);
 }
 
 /** The sentences of a block, before layout. */
@@ -155,7 +177,7 @@ function showsLeaflet(reply: Reply): boolean {
 
 /** A button's label: the pair's short label when the button asks a pair's canonical question. */
 export function buttonTitle(b: Button, ctx: Pick<RenderContext, 'kb'>): string {
-  return shortLabel(ctx.kb, b.value) ?? b.title;
+  return (ctx.kb && shortLabel(ctx.kb, b.value)) ?? b.title;
 }
 
 /** A unit as plain text: a list as its lead-in and "•" lines, a quote with its context in brackets. */
@@ -314,11 +336,11 @@ function textOfFilled(reply: Reply, ctx: RenderContext): string {
   parts.push(...topicsText(reply.topics));
   const blocks = reply.blocks ?? [];
   blocks.forEach((block, i) => {
-    const { shown, more } = layoutOf(sentencesOf(block), ctx.kb);
+    const { shown, more } = layoutOf(sentencesOf(block), kbOf(block, ctx));
     parts.push(
       [block.label ? `${block.label}:` : '', unitsAsText([...shown, ...more])].filter(Boolean).join('\n'),
     );
-    if (i === blocks.length - 1) parts.push(sourceLine(block.pair, ctx));
+    if (endsSource(blocks, i, ctx)) parts.push(sourceLine(block, ctx));
   });
   if (reply.notes) parts.push(...reply.notes);
   if (reply.helpdesk) parts.push(...helpdeskText(ctx));
@@ -438,7 +460,7 @@ export function replyAsCard(original: Reply, ctx: RenderContext): Record<string,
   blocks.forEach((block, i) => {
     const items: Record<string, unknown>[] = [];
     if (block.label) items.push(textBlock(literal(block.label), { weight: 'Bolder' }));
-    const { shown, more } = layoutOf(sentencesOf(block), ctx.kb);
+    const { shown, more } = layoutOf(sentencesOf(block), kbOf(block, ctx));
     items.push(...unitsAsCard(shown));
     if (more.length > 0) {
       // A long answer: the rest behind "Show more", opened in place with no round trip to the bot. An
@@ -457,13 +479,16 @@ export function replyAsCard(original: Reply, ctx: RenderContext): Record<string,
         ],
       });
     }
-    if (i === blocks.length - 1) {
+    if (endsSource(blocks, i, ctx)) {
       items.push(
-        textBlock(literal(sourceLine(block.pair, ctx)), { isSubtle: true, size: 'Small', spacing: 'Small' }),
+        textBlock(literal(sourceLine(block, ctx)), { isSubtle: true, size: 'Small', spacing: 'Small' }),
       );
     }
-    // Answers from one section read as one passage: a separator only where a new section starts.
-    const startsRun = i === 0 || blocks[i - 1].pair.provenance.section !== block.pair.provenance.section;
+    // Answers from one section read as one passage: a separator only where a new section (or medicine) starts.
+    const startsRun =
+      i === 0 ||
+      blocks[i - 1].pair.provenance.section !== block.pair.provenance.section ||
+      endsSource(blocks, i - 1, ctx);
     body.push({ type: 'Container', separator: body.length > 0 && startsRun, items });
   });
   for (const note of reply.notes ?? []) body.push(textBlock(literal(note)));

@@ -27,7 +27,8 @@ export interface ServerDeps {
   config: Config;
   adapter: HttpCloudAdapter;
   bot: ActivityHandler;
-  knowledge: KnowledgeInfo;
+  /** What each medicine served answers from (GET /healthz). */
+  knowledge: KnowledgeInfo[];
   log: Logger;
   /** When given: turns are timed into it and GET /metrics serves it. */
   metrics?: Metrics;
@@ -197,7 +198,13 @@ export function createServer(deps: ServerDeps): AppServer {
   }
 
   const health = async (_req: restify.Request, res: restify.Response): Promise<void> => {
-    res.send(200, { status: 'ok', knowledgeBase: knowledge, safety: safetyVersions });
+    // One medicine: its knowledge base as before; every medicine served in `knowledgeBases`.
+    res.send(200, {
+      status: 'ok',
+      knowledgeBase: knowledge.length === 1 ? knowledge[0] : undefined,
+      knowledgeBases: knowledge,
+      safety: safetyVersions,
+    });
   };
   server.get('/healthz', health);
   server.head('/healthz', health);

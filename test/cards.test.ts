@@ -14,7 +14,8 @@ import { MedicineBot } from '../bots/medicineBot';
 import { answerReply, fallbackReply } from '../dialogs/faq';
 import { faqOutcome } from './faqOutcome';
 import { helpReply, menuReply, welcomeReply } from '../dialogs/replies';
-import { flowData, type FlowId } from '../dialogs/intents';
+import { type FlowId } from '../dialogs/intents';
+import { flowData } from './fixtures/imnovidFlows';
 import { createSafetyGate } from '../safety/gate';
 import { fillPlaceholders } from '../render/placeholders';
 import {
@@ -176,7 +177,7 @@ const leafletLink = `[${texts.leafletAction}](${config.leafletUrl})`;
 class Chat {
   private readonly bot = new MedicineBot({
     config,
-    knowledge,
+    medicines: [knowledge],
     storage: new MemoryStorage(),
     log: silentLogger,
   });

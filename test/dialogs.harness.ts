@@ -54,7 +54,7 @@ export function createHarness(
   };
   const bot = new MedicineBot({
     config: loadConfig({ LOG_LEVEL: 'error', ...env }),
-    knowledge: { ...knowledge, matcher },
+    medicines: [{ ...knowledge, matcher }],
     storage: new MemoryStorage(),
     log: silentLogger,
     recogniser,

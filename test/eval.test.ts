@@ -2,6 +2,8 @@
 // dev set (dev.json) must stay at the measured quality, the held-out and fresh sets must not start
 // answering wrongly (their floors come from aggregate rows only), and the matcher must beat both
 // baselines. Floors sit a little under the values `npm run eval` measured when the thresholds were fixed.
+import { loadMedicine } from '../knowledge/load';
+import { createFormulary } from '../dialogs/formulary';
 import { expect } from 'chai';
 import kbJson from '../knowledge/medicines/imnovid/kb.json';
 import type { KnowledgeBase } from '../knowledge/types';
@@ -195,7 +197,10 @@ describe('matcher evaluation', () => {
 });
 
 describe('recogniser evaluation (the bot as a patient meets it: parts, follow-ups, flows)', () => {
-  const recogniser = createRecogniser({ kb, matcher: createMatcher(kb), safety: createSafetyGate() });
+  const recogniser = createRecogniser({
+    formulary: createFormulary([{ ...loadMedicine('imnovid'), matcher: createMatcher(kb) }]),
+    safety: createSafetyGate(),
+  });
   const run = (file: string) =>
     scoreConversations(loadConversations(file, ids), recogniserPredictor(recogniser, kb));
   const questions = run('questions.json');

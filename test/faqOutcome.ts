@@ -1,6 +1,8 @@
 // What the bot would answer to one message outside a conversation: the real recogniser (matcher and
 // safety gate over the knowledge base) and the FAQ reply built from its parts. For tests that check a
 // reply's shape without driving a whole conversation.
+import { loadMedicine } from '../knowledge/load';
+import { createFormulary } from '../dialogs/formulary';
 import type { KnowledgeBase } from '../knowledge/types';
 import type { Matcher } from '../knowledge/match/matcher';
 import { createRecogniser, type PartResult } from '../dialogs/recogniser';
@@ -12,7 +14,10 @@ export function faqOutcome(
   matcher: Matcher,
   text: string,
 ): FaqOutcome & { part: PartResult } {
-  const recognition = createRecogniser({ kb, matcher, safety: createSafetyGate() }).recognise(text);
+  const recognition = createRecogniser({
+    formulary: createFormulary([{ ...loadMedicine('imnovid'), kb, matcher }]),
+    safety: createSafetyGate(),
+  }).recognise(text);
   const part = recognition.parts[0];
   if (!part) throw new Error('the message was not read as a question');
   return { ...faqReply(kb, recognition.parts, recognition.dropped), part };

@@ -236,7 +236,7 @@ describe('turn error handler', () => {
       config,
       adapter,
       bot: new FailingBot(),
-      knowledge: loadMedicine('imnovid').info,
+      knowledge: [loadMedicine('imnovid').info],
       log,
     });
     const base = `http://127.0.0.1:${await listen(server, 0)}`;

@@ -246,7 +246,7 @@ describe('learning from unanswered questions', () => {
       const recorder = createRecorderWith({ store: failing, retentionDays: 90, log });
       const bot = new MedicineBot({
         config: loadConfig({ LOG_LEVEL: 'error', ...on() }),
-        knowledge,
+        medicines: [knowledge],
         storage: new MemoryStorage(),
         log: silentLogger,
         recorder,

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import examples from '../safety/examples.json';
 import patterns from '../safety/patterns.json';
-import flows from '../dialogs/flows.json';
+import { flows } from './fixtures/imnovidFlows';
 import texts from '../render/texts.json';
 import { fillPlaceholders } from '../render/placeholders';
 import { createSafetyGate, createSafetyCorrector, type SafetyLevel } from '../safety/gate';

@@ -9,7 +9,7 @@ import { createLogger } from '../shared/log';
 import { listen } from '../server/app';
 import { BoundedMemoryStorage, createStorage, RenewingStorage } from '../server/storage';
 import kb from '../knowledge/medicines/imnovid/kb.json';
-import flows from '../dialogs/flows.json';
+import { flows } from './fixtures/imnovidFlows';
 import { channelActivity } from './activities';
 import { TRANSCRIPT_LENGTH } from '../dialogs/helpdesk';
 import { DEV_ACCOUNT_KEY, startAzurite, type Azurite } from './azurite';
@@ -131,13 +131,13 @@ describe('conversation state storage', () => {
         const option = flows.howToTake.options.find((o) => o.id === 'dexamethasone')!;
         // The flow's own intro proves the prompt's state came from storage: asked cold, the same words
         // are an ordinary question with no flow around it (checked below).
-        expect(answer).to.include(option.intro.replace('{medicine}', 'Imnovid'));
+        expect(answer).to.include(option.intro!.replace('{medicine}', 'Imnovid'));
         const schedule = kb.pairs.find((p) => p.id === 'use.schedule-dexamethasone')!;
         // The quoted span, shown inside its whole sentence (issue 14).
         expect(answer).to.include(schedule.answer[0].replace(/^It is taken … /, ''));
 
         const cold = allText(await say(second.base, 'conv-cold', userTexts[1]));
-        expect(cold).not.to.include(option.intro.replace('{medicine}', 'Imnovid'));
+        expect(cold).not.to.include(option.intro!.replace('{medicine}', 'Imnovid'));
       } finally {
         await stopApp(second.app);
       }
@@ -178,7 +178,7 @@ describe('conversation state storage', () => {
   describe('"forget me" over the local Direct Line', () => {
     const forgotten = fillPlaceholders(texts.privacy.forgotten, { medicine: kb.medicine });
     const option = flows.howToTake.options.find((o) => o.id === 'dexamethasone')!;
-    const optionIntro = option.intro.replace('{medicine}', kb.medicine);
+    const optionIntro = option.intro!.replace('{medicine}', kb.medicine);
 
     /** The conversation's stored activities, once `done` holds for them (8 s at most). */
     async function logWhen(

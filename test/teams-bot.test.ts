@@ -14,7 +14,8 @@ import { loadMedicine } from '../knowledge/load';
 import { silentLogger } from '../shared/log';
 import { MedicineBot } from '../bots/medicineBot';
 import { faqOutcome } from './faqOutcome';
-import { flowData, type FlowId } from '../dialogs/intents';
+import { type FlowId } from '../dialogs/intents';
+import { flowData } from './fixtures/imnovidFlows';
 import { fillPlaceholders } from '../render/placeholders';
 import { ADAPTIVE_CARD, answerShown, buttonTitle, templateValues, texts } from '../render/renderer';
 import { HELP_BUTTONS } from '../dialogs/replies';
@@ -40,16 +41,18 @@ class TeamsConversation {
   readonly matched: string[] = [];
   readonly bot = new MedicineBot({
     config,
-    knowledge: {
-      ...knowledge,
-      matcher: {
-        ...matcher,
-        match: (text, options) => {
-          this.matched.push(text);
-          return matcher.match(text, options);
+    medicines: [
+      {
+        ...knowledge,
+        matcher: {
+          ...matcher,
+          match: (text, options) => {
+            this.matched.push(text);
+            return matcher.match(text, options);
+          },
         },
       },
-    },
+    ],
     storage: new MemoryStorage(),
     log: silentLogger,
   });

@@ -45,3 +45,26 @@ export interface KnowledgeBase {
   pairs: QAPair[];
   vocabulary: Vocabulary;
 }
+
+/** One choice of a guided flow, curated for a medicine: our own labels, answered by the medicine's pairs. */
+export interface CuratedFlowOption {
+  id: string;
+  title: string;
+  /** Regular expressions over the answer's normal form that pick this option. */
+  patterns: string[];
+  /** Patterns that pick this option when the answer also matches others ("only dexamethasone"). */
+  decisive?: string[];
+  /** A hedge ("not sure"): wins over any other option the same answer matches. */
+  hedge?: boolean;
+  intro?: string;
+  note?: string;
+  blocks: { label?: string; pair: string }[];
+}
+
+/** The "how do I take it" choices a medicine's curation lists (its treatment schedules). */
+export interface CuratedFlow {
+  /** Names (regular expressions) whose negation is marked before an answer is read ("not on bortezomib"). */
+  negatable?: Record<string, string>;
+  whenAmbiguous?: 'first' | 'ask';
+  options: CuratedFlowOption[];
+}

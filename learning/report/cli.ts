@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   const source =
     store instanceof FileRecordStore ? `file ${store.file}` : `Blob container ${config.recording.container}`;
   const records = await store.readAll();
-  const knowledge = loadMedicines()[0]!;
+  // Records carry no medicine: they are grouped with the first medicine served's vocabulary.
+  const knowledge = loadMedicines(config.medicines.ids, config.medicines.dir)[0]!;
   const questions = new Map(knowledge.kb.pairs.map((p) => [p.id, p.question]));
   const report = analyse(records, { tokens: groupingTokens((text) => knowledge.matcher.analyse(text)) });
   console.log(`Unanswered-questions report from ${source}`);

@@ -13,7 +13,7 @@ import { loadConfig } from '../../config';
 import { listen } from '../../server/app';
 import { silentLogger } from '../../shared/log';
 import kbJson from '../../knowledge/medicines/imnovid/kb.json';
-import flows from '../../dialogs/flows.json';
+import { flows } from '../fixtures/imnovidFlows';
 import botTexts from '../../render/texts.json';
 import webTexts from '../../channels/web/texts.json';
 import presentation from '../../render/presentation.json';

@@ -1,9 +1,11 @@
 // How an answer to a flow's question is read: negations and hedges about the combination, and picks
 // by number, ordinal, letter or title in the order the options are listed.
 import { expect } from 'chai';
-import flows from '../../dialogs/flows.json';
+import { flows } from '../fixtures/imnovidFlows';
+import rules from '../../dialogs/flows.json';
 import { createHarness, textOf } from '../dialogs.harness';
-import { FlowReader, recogniseOption, type FlowData, type FlowId } from '../../dialogs/intents';
+import { FlowReader, type FlowData, type FlowId } from '../../dialogs/intents';
+import { recogniseOption } from '../fixtures/imnovidFlows';
 import {
   pairAnswer,
   FLOW_IDS,
@@ -101,7 +103,7 @@ describe('dialogs: picks by number, ordinal, letter or title follow the options 
   for (const flow of FLOW_IDS) {
     it(`${flow}: after reordering the options, each position still picks the option shown there`, () => {
       const copy = reversedFlows();
-      const reader = new FlowReader(copy[flow] as FlowData, copy);
+      const reader = new FlowReader(copy[flow] as FlowData, rules);
       const original = new FlowReader(flowData(flow));
       const shown = copy[flow].options;
       expect(shown.map((o) => o.id)).not.to.deep.equal(flowData(flow).options.map((o) => o.id));
@@ -135,7 +137,7 @@ describe('dialogs: picks by number, ordinal, letter or title follow the options 
   });
 
   it('a pick is a short message: past maxWords words, even filler around a number picks nothing', () => {
-    const { maxWords } = flows.picks;
+    const { maxWords } = rules.picks;
     const padded = (n: number): string => `${'please '.repeat(n - 1)}2`;
     expect(recogniseOption('howToTake', padded(maxWords))?.id).to.equal('dexamethasone');
     expect(recogniseOption('howToTake', padded(maxWords + 1))).to.equal(undefined);

@@ -13,7 +13,8 @@ import type {
   RecogniseOptions,
   Recogniser,
 } from '../../dialogs/recogniser';
-import { flowData, type Command, type FlowId, type SmallTalk } from '../../dialogs/intents';
+import { type Command, type FlowId, type SmallTalk } from '../../dialogs/intents';
+import { flowData } from '../fixtures/imnovidFlows';
 import type { SafetyHit } from '../../safety/gate';
 import patterns from '../../safety/patterns.json';
 
@@ -132,6 +133,8 @@ export function createFixedRecogniser(kb: KnowledgeBase, table: Record<string, R
       const recognition: Recognition = {
         choices: {},
         clarify: reading.clarify ?? false,
+        named: [],
+        also: [],
         question: reading.question ?? false,
         bareChoice: false,
         parts: [],

@@ -1,7 +1,8 @@
 // The two guided flows from start to end: the data they run on, every branch by click, typed text
 // and Web Chat card, how each flow starts, and re-prompting until the flow gives up.
 import { expect } from 'chai';
-import flows from '../../dialogs/flows.json';
+import { flows } from '../fixtures/imnovidFlows';
+import rules from '../../dialogs/flows.json';
 import {
   createHarness,
   textOf,
@@ -11,7 +12,7 @@ import {
   cardActions,
   cardProse,
 } from '../dialogs.harness';
-import { recogniseOption } from '../../dialogs/intents';
+import { recogniseOption } from '../fixtures/imnovidFlows';
 import {
   kb,
   LEAFLET_URL,
@@ -144,10 +145,10 @@ describe('dialogs: starting the flows', () => {
 
 describe('dialogs: re-prompting and giving up', () => {
   for (const flow of FLOW_IDS) {
-    it(`${flow}: re-asks ${flows.maxAttempts - 1} times, then stops politely with the doctor and the leaflet`, async () => {
+    it(`${flow}: re-asks ${rules.maxAttempts - 1} times, then stops politely with the doctor and the leaflet`, async () => {
       const h = createHarness();
       expectPrompt(await h.say(flowTrigger(flow)), flow);
-      for (let i = 1; i < flows.maxAttempts; i++) {
+      for (let i = 1; i < rules.maxAttempts; i++) {
         expectPrompt(await h.say(`zxqv ${i}`), flow, flowData(flow).retry);
       }
       const giveUp = await h.say('zxqv again');

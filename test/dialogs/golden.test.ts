@@ -3,7 +3,7 @@
 // the thresholds do; the routing rules themselves are pinned by routing-fixed.test.ts with a stand-in
 // matcher, and each unit by the other files here.
 import { expect } from 'chai';
-import flows from '../../dialogs/flows.json';
+import { flows } from '../fixtures/imnovidFlows';
 import texts from '../../render/texts.json';
 import { HELP_BUTTONS } from '../../dialogs/replies';
 import { createHarness, textOf, buttonsOf } from '../dialogs.harness';

@@ -2,11 +2,12 @@
 // for a flow's question, its final answer and the "tell me more" reply. Names come from the data files.
 import { expect } from 'chai';
 import type { Activity } from 'botbuilder';
-import flows from '../../dialogs/flows.json';
+import { flows } from '../fixtures/imnovidFlows';
 import texts from '../../render/texts.json';
 import { fillPlaceholders } from '../../render/placeholders';
 import { answerAsText, answerShown, templateValues } from '../../render/renderer';
-import { flowData as flowTable, type FlowId } from '../../dialogs/intents';
+import { type FlowId } from '../../dialogs/intents';
+import { flowData as flowTable } from '../fixtures/imnovidFlows';
 import { knowledge, textOf, buttonsOf } from '../dialogs.harness';
 
 export const { kb } = knowledge;

@@ -1,7 +1,7 @@
 // What breaks into a running flow: global commands, safety replies, other questions and triggers, and
 // follow-up questions that end the flow.
 import { expect } from 'chai';
-import flows from '../../dialogs/flows.json';
+import { flows } from '../fixtures/imnovidFlows';
 import texts from '../../render/texts.json';
 import { HELP_BUTTONS } from '../../dialogs/replies';
 import { createHarness, knowledge, textOf, buttonsOf, type Harness } from '../dialogs.harness';

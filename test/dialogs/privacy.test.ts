@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { buttonTitle } from '../../render/renderer';
 import { ActivityTypes, MemoryStorage, TestAdapter, type Activity } from 'botbuilder';
 import texts from '../../render/texts.json';
-import flows from '../../dialogs/flows.json';
+import { flows } from '../fixtures/imnovidFlows';
 import { fillPlaceholders } from '../../render/placeholders';
 import { recogniseCommand } from '../../dialogs/intents';
 import { MedicineBot } from '../../bots/medicineBot';
@@ -94,7 +94,7 @@ describe('privacy: "forget me"', () => {
     const storage = new MemoryStorage();
     const bot = new MedicineBot({
       config: loadConfig({ LOG_LEVEL: 'error' }),
-      knowledge,
+      medicines: [knowledge],
       storage,
       log: silentLogger,
     });
@@ -126,7 +126,7 @@ describe('privacy: "forget me"', () => {
     // The flow is gone: its answer is no longer read as one, and no follow-up context is left.
     const after = textOf(await say(adapter, 'just dexamethasone'));
     const option = flows.howToTake.options.find((o) => o.id === 'dexamethasone')!;
-    expect(after).not.to.include(option.intro.replace('{medicine}', kb.medicine));
+    expect(after).not.to.include(option.intro!.replace('{medicine}', kb.medicine));
   });
 
   it('leaves no follow-up context and no helpdesk transcript for the next turns', async () => {

@@ -5,7 +5,7 @@
 // dialogs and renderer run; only the recogniser is the stand-in from fixedRecogniser.ts.
 import { expect } from 'chai';
 import type { Activity } from 'botbuilder';
-import flows from '../../dialogs/flows.json';
+import { flows } from '../fixtures/imnovidFlows';
 import texts from '../../render/texts.json';
 import type { FlowId, SmallTalk } from '../../dialogs/intents';
 import { fillPlaceholders } from '../../render/placeholders';

@@ -1,7 +1,7 @@
 // The router with no flow waiting: uncovered topics that name a flow, lone choices,
 // dispensing questions, the fallback, small talk, and the recognisers' shared basic form.
 import { expect } from 'chai';
-import flows from '../../dialogs/flows.json';
+import { flows } from '../fixtures/imnovidFlows';
 import texts from '../../render/texts.json';
 import { fillPlaceholders } from '../../render/placeholders';
 import { createHarness, knowledge, textOf, buttonsOf, type Harness } from '../dialogs.harness';

@@ -34,7 +34,7 @@ function createEchoApp(config: Config, bot = new EchoBot()): ReturnType<typeof c
     pairs: 0,
     version: 'test',
   };
-  return createServer({ config, adapter, bot, knowledge, log: silentLogger });
+  return createServer({ config, adapter, bot, knowledge: [knowledge], log: silentLogger });
 }
 
 async function startWithCreateServer(config: Config): Promise<Running> {

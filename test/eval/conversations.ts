@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { KnowledgeBase } from '../../knowledge/types';
 import type { Recogniser, Recognition, PartResult } from '../../dialogs/recogniser';
 import { faqReply } from '../../dialogs/faq';
-import { flowData, type FlowId } from '../../dialogs/intents';
+import { type FlowId } from '../../dialogs/intents';
+import { flowData } from '../fixtures/imnovidFlows';
 import { stopsTheTurn } from '../../safety/gate';
 import { EVAL_DIR, NONE, type Outcome, type Report } from './metrics';
 

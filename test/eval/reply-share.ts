@@ -53,7 +53,12 @@ function written(card: unknown): { text: string[]; buttons: string[] } {
 
 async function ask(channelId: string, text: string): Promise<Partial<Activity>> {
   const config = loadConfig({ LOG_LEVEL: 'error' });
-  const bot = new MedicineBot({ config, knowledge, storage: new MemoryStorage(), log: silentLogger });
+  const bot = new MedicineBot({
+    config,
+    medicines: [knowledge],
+    storage: new MemoryStorage(),
+    log: silentLogger,
+  });
   const adapter = new TestAdapter({
     channelId,
     serviceUrl: 'https://example.test/',

@@ -4,6 +4,8 @@
 // someone who never ran the matcher, never tuned on) and understanding.json (issue 10's blind set: wrapped,
 // multi-part and follow-up messages; recogniser only). Flags: --json (machine-readable), --failures (list
 // misses of the tuning and dev sets only, so the other sets stay unseen).
+import { loadMedicine } from '../../knowledge/load';
+import { createFormulary } from '../../dialogs/formulary';
 import kbJson from '../../knowledge/medicines/imnovid/kb.json';
 import type { KnowledgeBase } from '../../knowledge/types';
 import { createMatcher } from '../../knowledge/match/matcher';
@@ -42,7 +44,10 @@ interface Row {
 const rows: Row[] = [];
 // The bot's recogniser first: every set as the patient meets it (parts, follow-ups, flows, small talk).
 const RECOGNISER = 'recogniser (the bot)';
-const recogniser = createRecogniser({ kb, matcher, safety: createSafetyGate() });
+const recogniser = createRecogniser({
+  formulary: createFormulary([{ ...loadMedicine('imnovid'), matcher }]),
+  safety: createSafetyGate(),
+});
 // understanding.json is issue 10's blind set: run once, at the end of that work (2026-11-28), and never
 // tuned on since; its misses are never listed.
 const conversationSets = ['questions.json', 'dev.json', 'heldout.json', 'fresh.json', 'understanding.json'];

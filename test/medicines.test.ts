@@ -1,0 +1,212 @@
+// Several medicines in one bot, driven through the real bot (TestAdapter): which medicine a question is
+// about (named, remembered, asked for), switching, answers side by side, flows per medicine, and what
+// the conversation state keeps while it asks.
+import { expect } from 'chai';
+import { ActivityTypes, MemoryStorage, TestAdapter, type Activity } from 'botbuilder';
+import { MedicineBot } from '../bots/medicineBot';
+import { loadConfig } from '../config';
+import { loadMedicines } from '../knowledge/load';
+import { createLogger } from '../shared/log';
+import { texts } from '../render/renderer';
+import { flowsFor } from '../dialogs/intents';
+import { createFormulary } from '../dialogs/formulary';
+import { testMedicinesDir } from './fixtures/medicines';
+
+interface Turn {
+  replies: Partial<Activity>[];
+  text: string;
+  /** medicine/pair of every answer shown this turn. */
+  answers: string[];
+  routes: string[];
+}
+
+function conversation(ids: string[]) {
+  const dir = testMedicinesDir();
+  const storage = new MemoryStorage();
+  const events: Record<string, unknown>[] = [];
+  const log = createLogger('debug', (line) => events.push(JSON.parse(line) as Record<string, unknown>));
+  const answers: string[] = [];
+  const bot = new MedicineBot({
+    config: loadConfig({ LOG_LEVEL: 'error' }),
+    medicines: loadMedicines(ids, dir),
+    storage,
+    log,
+    onAnswered: (shown) => answers.push(...shown),
+  });
+  const adapter = new TestAdapter((context) => bot.run(context));
+  const say = async (text: string): Promise<Turn> => {
+    events.length = 0;
+    answers.length = 0;
+    await adapter.processActivity({ type: ActivityTypes.Message, text });
+    const replies = adapter.activeQueue.splice(0, adapter.activeQueue.length);
+    return {
+      replies,
+      text: replies.map((r) => r.text ?? '').join('\n\n'),
+      answers: [...answers],
+      routes: events.filter((e) => e.event === 'turn.route').map((e) => String(e.route)),
+    };
+  };
+  return { say, storage };
+}
+
+const buttons = (turn: Turn): string[] =>
+  (turn.replies.at(-1)?.suggestedActions?.actions ?? []).map((a) => String(a.value));
+
+describe('several medicines: which one a question is about', () => {
+  const served = ['imnovid', 'zentravo', 'corvalin'];
+
+  it('asks which medicine when none is named, then answers the waiting question from the one chosen', async () => {
+    const c = conversation(served);
+    const ask = await c.say('what are the most common side effects?');
+    expect(ask.routes).to.deep.equal(['medicine:ask']);
+    expect(ask.text).to.include(texts.medicines.ask);
+    expect(buttons(ask)).to.deep.equal(['Imnovid', 'Zentravo', 'Corvalin']);
+    expect(ask.answers).to.deep.equal([]);
+    const chosen = await c.say('Zentravo');
+    expect(chosen.answers).to.deep.equal(['zentravo/risks.common-side-effects']);
+    expect(chosen.text).to.include('headache and nausea');
+    expect(chosen.text).to.include('June 2024');
+  });
+
+  it('keeps the waiting question as pair ids only: the patient’s words are not in the conversation state', async () => {
+    const c = conversation(served);
+    await c.say('what are the most common side effects?');
+    const state = JSON.stringify(
+      await c.storage.read(Object.keys((c.storage as unknown as { memory: object }).memory)),
+    );
+    expect(state).to.include('risks.common-side-effects');
+    expect(state).not.to.include('most common side effects');
+  });
+
+  it('remembers the medicine named for the questions after it, until another is named', async () => {
+    const c = conversation(served);
+    expect((await c.say('what is zentravo used for')).answers).to.deep.equal(['zentravo/what.overview']);
+    expect((await c.say('what are the serious side effects?')).answers[0]).to.equal(
+      'zentravo/risks.serious-side-effects',
+    );
+    expect((await c.say('how does imnovid work')).answers).to.deep.equal(['imnovid/work.overview']);
+    expect(
+      (await c.say('who makes it and when was it authorised?')).answers.every((a) =>
+        a.startsWith('imnovid/'),
+      ),
+    ).to.equal(true);
+  });
+
+  it('reads misspelt names and the active substance ("zentravoe", "lumivastatt", "pomalidamide")', async () => {
+    for (const [text, medicine] of [
+      ['how does zentravoe work', 'zentravo'],
+      ['how does lumivastatt work', 'zentravo'],
+      ['side effects of pomalidamide', 'imnovid'],
+      ['how does corvalinn work', 'corvalin'],
+    ] as const) {
+      const turn = await conversation(served).say(text);
+      expect(turn.answers.length, text).to.be.above(0);
+      expect(
+        turn.answers.every((a) => a.startsWith(`${medicine}/`)),
+        `${text}: ${turn.answers.join(', ')}`,
+      ).to.equal(true);
+    }
+  });
+
+  it('"what about X?" answers the last topic from X’s overview', async () => {
+    const c = conversation(served);
+    await c.say('how does zentravo work?');
+    const switched = await c.say('what about imnovid?');
+    expect(switched.answers).to.deep.equal(['imnovid/work.overview']);
+    expect(switched.text).to.include('April 2019');
+  });
+
+  it('"what about X?" with nothing asked before says it now answers about X', async () => {
+    const c = conversation(served);
+    const turn = await c.say('what about corvalin?');
+    expect(turn.routes).to.deep.equal(['medicine:switched']);
+    expect(turn.text).to.include('Corvalin (tessoparin)');
+    expect((await c.say('how does it work')).answers).to.deep.equal(['corvalin/work.overview']);
+  });
+
+  it('answers a question about two medicines side by side, each from its own overview with its own source line', async () => {
+    const turn = await conversation(served).say('what are the common side effects of imnovid and zentravo?');
+    expect(turn.answers).to.have.length(2);
+    expect(turn.answers[0]).to.match(/^imnovid\/risks\./);
+    expect(turn.answers[1]).to.match(/^zentravo\/risks\./);
+    expect(turn.text).to.include(texts.medicines.sideBySide);
+    expect(turn.text).to.include('Imnovid (pomalidomide):');
+    expect(turn.text).to.include('Zentravo (lumivastat):');
+    expect(turn.text).to.include('April 2019');
+    expect(turn.text).to.include('June 2024');
+    // Our words never compare: no "both", "more", "than", "same" of our own outside the overviews' sentences.
+    const ours = [texts.medicines.sideBySide];
+    for (const line of ours) expect(line).not.to.match(/\b(better|worse|safer|more|less|than|same|both)\b/i);
+  });
+
+  it('says so when one of two medicines’ overviews does not answer', async () => {
+    const turn = await conversation(served).say('what does imnovid say about pregnancy, and corvalin?');
+    expect(turn.answers.some((a) => a.startsWith('imnovid/'))).to.equal(true);
+    expect(turn.answers.some((a) => a.startsWith('corvalin/'))).to.equal(false);
+    expect(turn.text).to.include('The EMA overview of Corvalin (tessoparin) does not answer this.');
+  });
+
+  it('"topics" with no medicine chosen asks which, then lists that medicine’s topics', async () => {
+    const c = conversation(served);
+    expect((await c.say('topics')).routes).to.deep.equal(['command:topics', 'medicine:ask']);
+    const list = await c.say('Corvalin');
+    expect(list.routes).to.deep.equal(['command:topics']);
+    expect(list.text).to.include('What is Corvalin and what is it used for?');
+  });
+
+  it('serves one medicine as before: nothing asks which, and its name need not be given', async () => {
+    const c = conversation(['zentravo']);
+    const turn = await c.say('what are the most common side effects?');
+    expect(turn.routes).not.to.include('medicine:ask');
+    expect(turn.answers).to.deep.equal(['zentravo/risks.common-side-effects']);
+  });
+});
+
+describe('several medicines: the flows are each medicine’s', () => {
+  const served = ['imnovid', 'corvalin', 'velostra'];
+
+  it('"how do I take it" for a medicine with no curated schedules answers with its "How is … used?" pairs and defers', async () => {
+    const c = conversation(served);
+    await c.say('what is corvalin?');
+    const turn = await c.say('how do I take it?');
+    expect(turn.answers.length).to.be.above(1);
+    expect(turn.answers.every((a) => a.startsWith('corvalin/use.'))).to.equal(true);
+    expect(turn.text).to.include(texts.deferral);
+  });
+
+  it('"how do I take it" for Imnovid still offers its curated schedules', async () => {
+    const c = conversation(served);
+    await c.say('what is imnovid?');
+    const turn = await c.say('how do I take it?');
+    expect(buttons(turn)).to.include('With dexamethasone only');
+  });
+
+  it('"am I at risk" offers only the topics the medicine’s risks section has: no pregnancy for Corvalin', () => {
+    const [corvalin, imnovid] = loadMedicines(['corvalin', 'imnovid'], testMedicinesDir());
+    const corvalinRisk = flowsFor(corvalin!.kb, corvalin!.howToTake).risk.options.map((o) => o.id);
+    const imnovidRisk = flowsFor(imnovid!.kb, imnovid!.howToTake).risk.options.map((o) => o.id);
+    expect(imnovidRisk).to.include.members(['pregnancy-woman', 'pregnancy-man', 'clots']);
+    expect(corvalinRisk).not.to.include('pregnancy-woman');
+    expect(corvalinRisk).not.to.include('pregnancy-man');
+    expect(corvalinRisk).to.include('side-effects');
+  });
+
+  it('asks which medicine before a flow when none is chosen, then runs the flow for the one chosen', async () => {
+    const c = conversation(served);
+    expect((await c.say('how do I take it?')).routes).to.deep.equal(['medicine:ask']);
+    const turn = await c.say('Corvalin');
+    expect(turn.answers.every((a) => a.startsWith('corvalin/use.'))).to.equal(true);
+  });
+
+  it('finds each served medicine by brand and by substance, and no medicine in ordinary questions', () => {
+    const formulary = createFormulary(loadMedicines(served, testMedicinesDir()));
+    expect(formulary.finder.named('tessoparin or quorvatinib?')).to.deep.equal(['corvalin', 'velostra']);
+    for (const text of [
+      'what are the common side effects',
+      'can I drive',
+      'how do I store the capsules',
+      'contains lactose',
+    ])
+      expect(formulary.finder.named(text), text).to.deep.equal([]);
+  });
+});
