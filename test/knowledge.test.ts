@@ -3,9 +3,10 @@
 import { expect } from 'chai';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanOverview, cleanText, splitSentences } from '../knowledge/build/clean';
+import { cleanOverview, cleanText, sentenceUnits, splitSentences } from '../knowledge/build/clean';
 import { buildFromFiles, buildMedicine, readJson, serialise, templatePath } from '../knowledge/build/sources';
-import { medicinePaths } from '../knowledge/medicines';
+import { chunkDocument, emptyCuration, type Curation } from '../knowledge/build/chunk';
+import { medicineIds, medicinePaths } from '../knowledge/medicines';
 
 const paths = medicinePaths('imnovid');
 import type { OverviewTemplate } from '../knowledge/build/chunk';
@@ -220,6 +221,200 @@ describe('knowledge base', () => {
         const text = readFileSync(join(buildDir, file), 'utf8');
         expect(text, file).not.to.match(/imnovid|pomalidomide|myeloma|bortezomib/i);
       }
+    });
+  });
+
+  describe('overview variants: lists, conditional and exceptional authorisation, awaited information', () => {
+    const dir = join(__dirname, 'data', 'overviews');
+    const chunk = (name: string) => {
+      const doc = cleanOverview(readFileSync(join(dir, `${name}-overview.txt`), 'utf8'), template.sections);
+      return { doc, ...chunkDocument(doc, template, emptyCuration()) };
+    };
+    const answer = (kb: KnowledgeBase, id: string): string[] | undefined =>
+      kb.pairs.find((p) => p.id === id)?.answer;
+
+    it('keeps a bullet list of indications as one answer, each item a verbatim unit of its own', () => {
+      const { kb, problems } = chunk('corvalin');
+      expect(problems).to.deep.equal([]);
+      const what = answer(kb, 'what.overview')!;
+      expect(what).to.have.length(4);
+      expect(what[0]).to.equal('Corvalin is a medicine used to treat the following conditions:');
+      for (const item of what.slice(1)) expect(item).to.match(/^• [a-z]/);
+      expect(what[1]).to.match(/block the tiniest blood vessels .* from 2 years of age;$/);
+      expect(what[3]).to.match(/in adults who cannot have surgery\.$/);
+      // The list ends where running text starts again.
+      expect(answer(kb, 'what.active-substance')).to.deep.equal([
+        'Corvalin contains the active substance tessoparin.',
+      ]);
+    });
+
+    it('puts an orphan designation that has ended with the orphan pair, and makes no pair for absent topics', () => {
+      const { kb } = chunk('corvalin');
+      const orphan = answer(kb, 'what.orphan')!;
+      expect(orphan).to.have.length(2);
+      expect(orphan[1]).to.match(/orphan status ended in September 2021/);
+      const ids = kb.pairs.map((p) => p.id);
+      for (const absent of ['risks.pregnancy', 'risks.men', 'authorised.conditional', 'awaited.overview'])
+        expect(ids).not.to.include(absent);
+    });
+
+    it('gives a conditional authorisation its own pair, with the sentence that explains it', () => {
+      const { kb, doc } = chunk('velostra');
+      const conditional = answer(kb, 'authorised.conditional')!;
+      expect(conditional).to.have.length(2);
+      expect(conditional[0]).to.match(/^Velostra has been given ‘conditional authorisation’/);
+      expect(conditional[1]).to.match(/^Every year, the Agency will review/);
+      expect(answer(kb, 'authorised.overview')!.join(' ')).not.to.match(/conditional|Every year/);
+      // "conditional marketing authorisation" in the last section is still the authorisation date.
+      expect(answer(kb, 'other.authorisation-date')![0]).to.match(/conditional marketing authorisation/);
+      expect(doc.sections.map((s) => s.key)).to.include('awaited');
+    });
+
+    it('reads the section on what is still awaited as the awaited.overview pair', () => {
+      for (const name of ['velostra', 'nuvexa']) {
+        const { kb } = chunk(name);
+        const pair = kb.pairs.find((p) => p.id === 'awaited.overview');
+        expect(pair?.question, name).to.match(/^What information is still awaited for (Velostra|Nuvexa)\?$/);
+        expect(pair?.answer[0], name).to.match(/^Since \w+ has been (given conditional|authorised under)/);
+      }
+      // An optional section: an overview without it still has all it needs.
+      expect(chunk('corvalin').doc.sections.map((s) => s.key)).not.to.include('awaited');
+    });
+
+    it('gives authorisation under exceptional circumstances its own pair', () => {
+      const { kb } = chunk('nuvexa');
+      const exceptional = answer(kb, 'authorised.exceptional')!;
+      expect(exceptional).to.have.length(2);
+      expect(exceptional[0]).to.match(/authorised under ‘exceptional circumstances’/);
+      expect(exceptional[1]).to.match(/^Every year/);
+    });
+
+    it('quotes every variant verbatim, and places all of its text', () => {
+      for (const name of ['corvalin', 'velostra', 'nuvexa']) {
+        const { kb, doc } = chunk(name);
+        expect(doc.unplaced, name).to.deep.equal([]);
+        const raw = readFileSync(join(dir, `${name}-overview.txt`), 'utf8').replace(/\s+/g, ' ');
+        for (const pair of kb.pairs) for (const line of pair.answer) expect(raw, pair.id).to.include(line);
+      }
+    });
+
+    it('splits a section into sentences and list items, a wrapped item being one unit', () => {
+      expect(
+        sentenceUnits([
+          'It treats the following:',
+          '• first thing (which wraps',
+          'onto a second line);',
+          '\uF0B7 second thing.',
+          'Then the text goes on. And on.',
+        ]),
+      ).to.deep.equal([
+        'It treats the following:',
+        '• first thing (which wraps onto a second line);',
+        '• second thing.',
+        'Then the text goes on.',
+        'And on.',
+      ]);
+    });
+
+    it('sets apart text under a heading the template does not know', () => {
+      const text = readFileSync(join(__dirname, 'data', 'zentravo-overview.txt'), 'utf8').replace(
+        'How does Zentravo work?',
+        'What is special about\nZentravo?\nIt is made up. Really.\nHow does Zentravo work?',
+      );
+      const doc = cleanOverview(text, template.sections);
+      expect(doc.unplaced).to.deep.equal([
+        { heading: 'What is special about Zentravo?', sentences: ['It is made up.', 'Really.'] },
+      ]);
+      expect(cleanText(doc)).not.to.include('made up');
+      // Text before the first heading has no place either.
+      const early = cleanOverview(
+        text.replace(
+          'What is Zentravo and what is it used for?',
+          'A stray line.\nWhat is Zentravo and what is it used for?',
+        ),
+        template.sections,
+      );
+      expect(early.unplaced[0]).to.deep.equal({ heading: undefined, sentences: ['A stray line.'] });
+    });
+  });
+
+  describe('names and curation', () => {
+    it('always names the medicine by its brand and active substance, after the curated names', () => {
+      const doc = cleanOverview(
+        readFileSync(join(__dirname, 'data', 'zentravo-overview.txt'), 'utf8'),
+        template.sections,
+      );
+      expect(chunkDocument(doc, template, emptyCuration()).kb.vocabulary.names).to.deep.equal([
+        'zentravo',
+        'lumivastat',
+      ]);
+      const curation = emptyCuration();
+      curation.vocabulary.names = ['zentrav', 'lumivastat', 'the tablets'];
+      expect(chunkDocument(doc, template, curation).kb.vocabulary.names).to.deep.equal([
+        'zentrav',
+        'lumivastat',
+        'the tablets',
+        'zentravo',
+      ]);
+      // A combination is also named by each of its substances.
+      const combination = cleanOverview(
+        readFileSync(join(__dirname, 'data', 'zentravo-overview.txt'), 'utf8').replace(
+          /\(lumivastat\)/g,
+          '(lumivastat / ostavir)',
+        ),
+        template.sections,
+      );
+      expect(chunkDocument(combination, template, emptyCuration()).kb.vocabulary.names).to.deep.equal([
+        'zentravo',
+        'lumivastat / ostavir',
+        'lumivastat',
+        'ostavir',
+      ]);
+      // Imnovid's curated names already hold both, in their own order: its kb.json does not change.
+      const names = readJson<Curation>(paths.curation).vocabulary.names;
+      expect(committed.vocabulary.names).to.deep.equal(names);
+    });
+
+    it('every committed medicine: every curated span occurs in its source, every curated phrasing names a pair', () => {
+      const ids = medicineIds();
+      expect(ids).to.include('imnovid');
+      for (const id of ids) {
+        const files = medicinePaths(id);
+        const doc = cleanOverview(readFileSync(files.source, 'utf8'), template.sections);
+        const { problems } = chunkDocument(doc, template, readJson<Curation>(files.curation));
+        expect(
+          problems.map((p) => p.message),
+          `${id}: curation.json refers to text its overview.txt does not have`,
+        ).to.deep.equal([]);
+      }
+    });
+
+    it('names each curation problem clearly, and leaves out only what it concerns', () => {
+      const curation = readJson<Curation>(paths.curation);
+      const changed = rawSource
+        .replace('It is taken in the first 2 weeks of 3-week', 'It is taken in the first 3 weeks of 4-week')
+        .replace(
+          'As the medicine can pass into semen, the medicine must also not be used in men who are unable to',
+          '',
+        )
+        .replace('comply with the required contraceptive measures.', '');
+      const doc = cleanOverview(changed, template.sections);
+      const { kb, problems } = chunkDocument(doc, template, curation);
+      expect(problems.map((p) => [p.kind, p.pairId])).to.deep.equal([
+        ['span', 'use.schedule-bortezomib'],
+        ['unknown-pair', 'risks.men'],
+      ]);
+      expect(problems[0].message).to.match(
+        /^Curated pair use\.schedule-bortezomib: not found verbatim in one sentence: "/,
+      );
+      expect(problems[1].message).to.equal(
+        'Curation alternates names a pair the source does not give: risks.men',
+      );
+      const ids = kb.pairs.map((p) => p.id);
+      expect(ids).not.to.include('use.schedule-bortezomib');
+      expect(ids).not.to.include('risks.men');
+      expect(ids).to.include('use.schedule-dexamethasone');
+      expect(() => buildFromFiles(paths.source, paths.curation)).not.to.throw();
     });
   });
 });

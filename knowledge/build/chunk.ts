@@ -1,11 +1,13 @@
 // Chunks a cleaned EMA overview into Q&A pairs, using the generic template's topic rules and a
 // medicine's curation data (extra phrasings, verbatim sub-sentence spans, vocabulary).
 import type { KnowledgeBase, QAPair, Vocabulary } from '../types';
-import { cleanOverview, withName, type OverviewDocument, type TemplateSection } from './clean';
+import { BULLET, cleanOverview, withName, type OverviewDocument, type TemplateSection } from './clean';
 
 interface TopicRule {
   id: string;
   pattern: string;
+  /** Sentences that carry on this topic when they come straight after one of its sentences ("This means ..."). */
+  follows?: string;
   question: string;
   alternates: string[];
   keywords: string[];
@@ -88,9 +90,91 @@ function quoteParts(sentence: string, parts: string[]): string | undefined {
   return `${out}${rest.length > 0 && rest !== '.' ? ' …' : rest}`;
 }
 
-function chunkOverview(doc: OverviewDocument, template: OverviewTemplate, curation: Curation): KnowledgeBase {
+/** The names a patient may call the medicine by, whatever the curation says: the brand and the active substance. */
+function namesOf(doc: OverviewDocument, curated: string[]): string[] {
+  const substance = doc.activeSubstance.toLowerCase();
+  // A combination ("a / b", "a, b and c") is also named by each of its substances.
+  const parts = substance.split(/\s*(?:\/|,|\band\b)\s*/).filter((p) => p.length > 0);
+  return unique([...curated, doc.medicine.toLowerCase(), substance, ...(parts.length > 1 ? parts : [])]);
+}
+
+/** Where each of a section's sentences goes: a topic of the template, or the section's own pair. */
+function placeSentences(sentences: string[], topics: TopicRule[]): { rest: string[]; byTopic: string[][] } {
+  const rules = topics.map((t) => ({
+    re: new RegExp(t.pattern, 'i'),
+    follows: t.follows === undefined ? undefined : new RegExp(t.follows, 'i'),
+  }));
+  const rest: string[] = [];
+  const byTopic: string[][] = topics.map(() => []);
+  // -1: the section's own pair; undefined: nothing placed yet.
+  let previous: number | undefined;
+  for (const sentence of sentences) {
+    let to: number;
+    if (previous !== undefined && BULLET.test(sentence)) {
+      // A list item stays with the sentence that introduces the list.
+      to = previous;
+    } else if (previous !== undefined && previous >= 0 && rules[previous].follows?.test(sentence)) {
+      to = previous;
+    } else {
+      to = rules.findIndex((r) => r.re.test(sentence));
+    }
+    (to >= 0 ? byTopic[to] : rest).push(sentence);
+    previous = to;
+  }
+  return { rest, byTopic };
+}
+
+/** Something in a curation file that the source does not (or no longer) support. */
+export interface CurationProblem {
+  kind: 'section' | 'span' | 'unknown-pair' | 'duplicate';
+  pairId: string;
+  message: string;
+}
+
+/** A curated pair's answer lines, or the problem with each span that is no longer in the section. */
+function curatedAnswer(
+  extra: CuratedPair,
+  doc: OverviewDocument,
+): { answer: string[]; heading: string; problems: CurationProblem[] } {
+  const section = doc.sections.find((s) => s.key === extra.sectionKey);
+  if (!section) {
+    const message = `Curated pair ${extra.id}: the source has no section "${extra.sectionKey}"`;
+    return { answer: [], heading: '', problems: [{ kind: 'section', pairId: extra.id, message }] };
+  }
+  const answer: string[] = [];
+  const problems: CurationProblem[] = [];
+  for (const span of extra.spans) {
+    const parts = typeof span === 'string' ? [span] : span;
+    const quoted = section.sentences
+      .map((sentence) => quoteParts(sentence, parts))
+      .find((q) => q !== undefined);
+    if (quoted !== undefined) answer.push(quoted);
+    else {
+      const message = `Curated pair ${extra.id}: not found verbatim in one sentence: "${parts.join(' … ')}"`;
+      problems.push({ kind: 'span', pairId: extra.id, message });
+    }
+  }
+  return { answer, heading: section.heading, problems };
+}
+
+export interface ChunkResult {
+  kb: KnowledgeBase;
+  /** What in the curation no longer fits the source; the pairs it concerns are left out of `kb`. */
+  problems: CurationProblem[];
+}
+
+/**
+ * Chunks a cleaned overview. Curation that does not fit the source (a span it no longer has, phrasings
+ * for a pair it no longer gives) is reported in `problems` and left out, so a newer source can be compared.
+ */
+export function chunkDocument(
+  doc: OverviewDocument,
+  template: OverviewTemplate,
+  curation: Curation,
+): ChunkResult {
   const name = doc.medicine;
   const pairs: QAPair[] = [];
+  const problems: CurationProblem[] = [];
   const provenance = (section: string) => ({
     documentId: doc.documentId,
     section,
@@ -114,24 +198,14 @@ function chunkOverview(doc: OverviewDocument, template: OverviewTemplate, curati
 
   for (const section of doc.sections) {
     const st = template.sections.find((s) => s.key === section.key)!;
-    const rules = st.topics.map((t) => ({
-      rule: t,
-      re: new RegExp(t.pattern, 'i'),
-      sentences: [] as string[],
-    }));
-    const rest: string[] = [];
-    for (const sentence of section.sentences) {
-      const hit = rules.find((r) => r.re.test(sentence));
-      if (hit) hit.sentences.push(sentence);
-      else rest.push(sentence);
-    }
+    const { rest, byTopic } = placeSentences(section.sentences, st.topics);
     if (rest.length > 0) {
       pairs.push(makePair(`${section.key}.overview`, section.key, section.heading, st, rest));
     }
-    for (const r of rules) {
-      if (r.sentences.length === 0) continue;
-      pairs.push(makePair(`${section.key}.${r.rule.id}`, section.key, section.heading, r.rule, r.sentences));
-    }
+    st.topics.forEach((topic, i) => {
+      if (byTopic[i].length === 0) return;
+      pairs.push(makePair(`${section.key}.${topic.id}`, section.key, section.heading, topic, byTopic[i]));
+    });
   }
 
   doc.footnotes.forEach((note, i) => {
@@ -140,29 +214,30 @@ function chunkOverview(doc: OverviewDocument, template: OverviewTemplate, curati
   });
 
   for (const extra of curation.extraPairs) {
-    const section = doc.sections.find((s) => s.key === extra.sectionKey);
-    if (!section) throw new Error(`Curated pair ${extra.id}: no section "${extra.sectionKey}"`);
-    const answer = extra.spans.map((span) => {
-      const parts = typeof span === 'string' ? [span] : span;
-      for (const sentence of section.sentences) {
-        const quoted = quoteParts(sentence, parts);
-        if (quoted !== undefined) return quoted;
-      }
-      throw new Error(`Curated pair ${extra.id}: not found verbatim in one sentence: "${parts.join(' … ')}"`);
-    });
-    pairs.push(makePair(extra.id, extra.sectionKey, section.heading, extra, answer));
+    const { answer, heading, problems: missing } = curatedAnswer(extra, doc);
+    if (missing.length > 0) problems.push(...missing);
+    else pairs.push(makePair(extra.id, extra.sectionKey, heading, extra, answer));
   }
 
   const ids = new Set<string>();
   for (const p of pairs) {
-    if (ids.has(p.id)) throw new Error(`Duplicate pair id ${p.id}`);
+    if (ids.has(p.id))
+      problems.push({ kind: 'duplicate', pairId: p.id, message: `Duplicate pair id ${p.id}` });
     ids.add(p.id);
   }
-  for (const id of [...Object.keys(curation.alternates), ...Object.keys(curation.extraKeywords ?? {})]) {
-    if (!ids.has(id)) throw new Error(`Curation names an unknown pair id: ${id}`);
-  }
+  // A curated pair left out for a missing span is reported once, not again for its phrasings.
+  const reported = new Set(problems.map((p) => p.pairId));
+  const unknown = (field: string, record: Record<string, string[]> | undefined): void => {
+    for (const id of Object.keys(record ?? {})) {
+      if (ids.has(id) || reported.has(id)) continue;
+      const message = `Curation ${field} names a pair the source does not give: ${id}`;
+      problems.push({ kind: 'unknown-pair', pairId: id, message });
+    }
+  };
+  unknown('alternates', curation.alternates);
+  unknown('extraKeywords', curation.extraKeywords);
 
-  return {
+  const kb: KnowledgeBase = {
     medicine: name,
     activeSubstance: doc.activeSubstance,
     documentId: doc.documentId,
@@ -172,14 +247,23 @@ function chunkOverview(doc: OverviewDocument, template: OverviewTemplate, curati
     attribution: doc.attribution,
     sourceTitle: doc.title,
     pairs,
-    vocabulary: curation.vocabulary,
+    vocabulary: { ...curation.vocabulary, names: namesOf(doc, curation.vocabulary.names) },
   };
+  return { kb, problems };
 }
 
+/** A curation with nothing in it: what a newly added medicine starts with. */
+export function emptyCuration(): Curation {
+  return { alternates: {}, extraKeywords: {}, extraPairs: [], vocabulary: { names: [], synonyms: {} } };
+}
+
+/** Builds a knowledge base; any curation that does not fit the source is an error, every problem named. */
 export function buildKnowledgeBase(
   raw: string,
   template: OverviewTemplate,
   curation: Curation,
 ): KnowledgeBase {
-  return chunkOverview(cleanOverview(raw, template.sections), template, curation);
+  const { kb, problems } = chunkDocument(cleanOverview(raw, template.sections), template, curation);
+  if (problems.length > 0) throw new Error(problems.map((p) => p.message).join('\n'));
+  return kb;
 }

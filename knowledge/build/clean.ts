@@ -6,6 +6,8 @@ export interface TemplateSection {
   key: string;
   /** Heading with {name} where the medicine's name goes. */
   heading: string;
+  /** Only some overviews have this section (e.g. what is still awaited after a conditional authorisation). */
+  optional?: boolean;
 }
 
 export interface OverviewSection {
@@ -25,6 +27,14 @@ export interface OverviewDocument {
   /** Footnotes attached to the medicine's name in the title ("Previously known as ..."). */
   footnotes: string[];
   sections: OverviewSection[];
+  /** Text the template has no place for: under a heading it does not know, or before the first heading. */
+  unplaced: UnplacedText[];
+}
+
+export interface UnplacedText {
+  /** The unknown heading, or undefined for text before the first known heading. */
+  heading?: string;
+  sentences: string[];
 }
 
 const DOC_ID = /^EMA\/\d+\/\d{4}$/;
@@ -42,6 +52,10 @@ const ADDRESS_BLOCK = [
 ];
 const ATTRIBUTION = /^©.*Reproduction is authorised/;
 const LAST_UPDATED = /last updated in (\d{2}-\d{4})/;
+/** A list item's line: a bullet glyph (U+F0B7 is the Symbol font's bullet, as some PDFs give it), a space. */
+export const BULLET = /^[•●▪◦■\uF0B7]\s+/;
+/** A line that ends a sentence (or introduces a list): what comes before a heading. */
+const ENDS_SENTENCE = /[.?!:;]$/;
 
 /** Template texts write the medicine's name as {name}. */
 export function withName(text: string, name: string): string {
@@ -58,6 +72,40 @@ export function splitSentences(text: string): string[] {
       .map((s) => s.trim())
       .filter((s) => s.length > 0)
   );
+}
+
+/**
+ * Splits a section's lines into sentence units: running text by sentences, and each list item (a line
+ * starting with a bullet, with the lines it wraps onto) as one unit of its own, verbatim.
+ */
+export function sentenceUnits(lines: string[]): string[] {
+  const units: string[] = [];
+  let text: string[] = [];
+  let item: string[] | undefined;
+  const flushText = (): void => {
+    units.push(...splitSentences(text.join(' ')));
+    text = [];
+  };
+  const flushItem = (): void => {
+    if (item) units.push(item.join(' ').replace(/^\uF0B7/, '•'));
+    item = undefined;
+  };
+  for (const line of lines) {
+    if (BULLET.test(line)) {
+      flushText();
+      flushItem();
+      item = [line];
+    } else if (item && !(/[.!?]$/.test(item[item.length - 1]) && /^[A-Z0-9]/.test(line))) {
+      // A wrapped list item goes on until a line after a full stop starts a new sentence.
+      item.push(line);
+    } else {
+      flushItem();
+      text.push(line);
+    }
+  }
+  flushText();
+  flushItem();
+  return units;
 }
 
 export function cleanOverview(raw: string, template: TemplateSection[]): OverviewDocument {
@@ -101,34 +149,57 @@ export function cleanOverview(raw: string, template: TemplateSection[]): Overvie
   }
 
   // Headings may wrap over two lines; match them against the template with the name filled in.
-  const headings = template.map((t) => ({ key: t.key, heading: withName(t.heading, medicine) }));
-  const sections: OverviewSection[] = [];
-  let current: { key: string; heading: string; text: string[] } | undefined;
-  const flush = (): void => {
-    if (current)
-      sections.push({
-        key: current.key,
-        heading: current.heading,
-        sentences: splitSentences(current.text.join(' ')),
-      });
+  const headings = template.map((t) => ({
+    key: t.key,
+    heading: withName(t.heading, medicine),
+    optional: t.optional === true,
+  }));
+  // Lines already read as headings: a heading may follow a heading without ending a sentence.
+  const headingAt = new Set<number>();
+  // A question about the medicine standing on its own line(s) is a heading, known to the template or not.
+  const unknownHeading = (i: number): number => {
+    if (i > 0 && !ENDS_SENTENCE.test(body[i - 1]) && !headingAt.has(i - 1)) return 0;
+    const asks = (l: string): boolean => l.endsWith('?') && l.includes(medicine) && l.length <= 160;
+    if (/^[A-Z]/.test(body[i]) && asks(body[i])) return 1;
+    const two = i + 1 < body.length ? `${body[i]} ${body[i + 1]}` : '';
+    return /^[A-Z]/.test(body[i]) && !ENDS_SENTENCE.test(body[i]) && asks(two) ? 2 : 0;
   };
-  for (let i = 0; i < body.length; i++) {
+  const known = (i: number): { key: string; heading: string; lines: number } | undefined => {
     const one = headings.find((h) => h.heading === body[i]);
+    if (one) return { ...one, lines: 1 };
     const two =
       i + 1 < body.length ? headings.find((h) => h.heading === `${body[i]} ${body[i + 1]}`) : undefined;
-    const found = one ?? two;
-    if (found) {
+    return two ? { ...two, lines: 2 } : undefined;
+  };
+
+  const sections: OverviewSection[] = [];
+  const unplaced: UnplacedText[] = [];
+  let current: { key?: string; heading?: string; text: string[] } = { text: [] };
+  const flush = (): void => {
+    const sentences = sentenceUnits(current.text);
+    if (current.key !== undefined) {
+      sections.push({ key: current.key, heading: current.heading!, sentences });
+    } else if (current.heading !== undefined || sentences.length > 0) {
+      unplaced.push({ heading: current.heading, sentences });
+    }
+  };
+  for (let i = 0; i < body.length; i++) {
+    const found = known(i);
+    const unknownLines = found ? 0 : unknownHeading(i);
+    if (found || unknownLines > 0) {
+      const lines = found?.lines ?? unknownLines;
+      for (let j = i; j < i + lines; j++) headingAt.add(j);
       flush();
-      current = { key: found.key, heading: found.heading, text: [] };
-      if (!one) i++;
+      const heading = found?.heading ?? body.slice(i, i + lines).join(' ');
+      current = { key: found?.key, heading, text: [] };
+      i += lines - 1;
       continue;
     }
-    if (!current) throw new Error(`Text before the first section heading: "${body[i].slice(0, 60)}"`);
     current.text.push(body[i]);
   }
   flush();
 
-  const missing = headings.filter((h) => !sections.some((s) => s.key === h.key));
+  const missing = headings.filter((h) => !h.optional && !sections.some((s) => s.key === h.key));
   if (missing.length > 0) {
     throw new Error(`Sections not found: ${missing.map((m) => m.heading).join(' | ')}`);
   }
@@ -147,6 +218,7 @@ export function cleanOverview(raw: string, template: TemplateSection[]): Overvie
     lastUpdated: updated ? updated[1] : '',
     footnotes,
     sections,
+    unplaced,
   };
 }
 
