@@ -24,7 +24,7 @@ import { linesOf, readPdf } from '../knowledge/build/pdf';
 import { readJson, readTemplate, serialise } from '../knowledge/build/sources';
 import { medicineIds, medicinePaths } from '../knowledge/medicines';
 import type { KnowledgeBase } from '../knowledge/types';
-import { garbage, otherTextPdf, overviewPdf, scannedPdf, truncated } from './pdfs';
+import { garbage, otherTextPdf, overviewPdf, scannedPdf, truncated } from './fixtures/pdfs';
 
 const repo = join(__dirname, '..');
 const imnovid = medicinePaths('imnovid');

@@ -15,11 +15,17 @@ const conversation = medicineChat;
 const buttons = (turn: Turn): string[] =>
   (turn.replies.at(-1)?.suggestedActions?.actions ?? []).map((a) => String(a.value));
 
+before(async function () {
+  // pdf.js reads four PDFs once for every test here.
+  this.timeout(60_000);
+  await testMedicinesDir();
+});
+
 describe('several medicines: which one a question is about', () => {
   const served = ['imnovid', 'zentravo', 'corvalin'];
 
   it('asks which medicine when none is named, then answers the waiting question from the one chosen', async () => {
-    const c = conversation(served);
+    const c = await conversation(served);
     const ask = await c.say('what are the most common side effects?');
     expect(ask.routes).to.deep.equal(['medicine:ask']);
     expect(ask.text).to.include(texts.medicines.ask);
@@ -32,7 +38,7 @@ describe('several medicines: which one a question is about', () => {
   });
 
   it('keeps the waiting question as pair ids only: the patient’s words are not in the conversation state', async () => {
-    const c = conversation(served);
+    const c = await conversation(served);
     await c.say('what are the most common side effects?');
     const state = JSON.stringify(
       await c.storage.read(Object.keys((c.storage as unknown as { memory: object }).memory)),
@@ -42,7 +48,7 @@ describe('several medicines: which one a question is about', () => {
   });
 
   it('remembers the medicine named for the questions after it, until another is named', async () => {
-    const c = conversation(served);
+    const c = await conversation(served);
     expect((await c.say('what is zentravo used for')).answers).to.deep.equal(['zentravo/what.overview']);
     expect((await c.say('what are the serious side effects?')).answers[0]).to.equal(
       'zentravo/risks.serious-side-effects',
@@ -62,7 +68,7 @@ describe('several medicines: which one a question is about', () => {
       ['side effects of pomalidamide', 'imnovid'],
       ['how does corvalinn work', 'corvalin'],
     ] as const) {
-      const turn = await conversation(served).say(text);
+      const turn = await (await conversation(served)).say(text);
       expect(turn.answers.length, text).to.be.above(0);
       expect(
         turn.answers.every((a) => a.startsWith(`${medicine}/`)),
@@ -72,7 +78,7 @@ describe('several medicines: which one a question is about', () => {
   });
 
   it('"what about X?" answers the last topic from X’s overview', async () => {
-    const c = conversation(served);
+    const c = await conversation(served);
     await c.say('how does zentravo work?');
     const switched = await c.say('what about imnovid?');
     expect(switched.answers).to.deep.equal(['imnovid/work.overview']);
@@ -80,14 +86,16 @@ describe('several medicines: which one a question is about', () => {
   });
 
   it('"what about X?" with nothing asked before says what X is, from its overview', async () => {
-    const c = conversation(served);
+    const c = await conversation(served);
     const turn = await c.say('what about corvalin?');
     expect(turn.answers).to.deep.equal(['corvalin/what.overview']);
     expect((await c.say('how does it work')).answers).to.deep.equal(['corvalin/work.overview']);
   });
 
   it('answers a question about two medicines side by side, each from its own overview with its own source line', async () => {
-    const turn = await conversation(served).say('what are the common side effects of imnovid and zentravo?');
+    const turn = await (
+      await conversation(served)
+    ).say('what are the common side effects of imnovid and zentravo?');
     expect(turn.answers).to.have.length(2);
     expect(turn.answers[0]).to.match(/^imnovid\/risks\./);
     expect(turn.answers[1]).to.match(/^zentravo\/risks\./);
@@ -102,14 +110,16 @@ describe('several medicines: which one a question is about', () => {
   });
 
   it('says so when one of two medicines’ overviews does not answer', async () => {
-    const turn = await conversation(served).say('what does imnovid say about pregnancy, and corvalin?');
+    const turn = await (
+      await conversation(served)
+    ).say('what does imnovid say about pregnancy, and corvalin?');
     expect(turn.answers.some((a) => a.startsWith('imnovid/'))).to.equal(true);
     expect(turn.answers.some((a) => a.startsWith('corvalin/'))).to.equal(false);
     expect(turn.text).to.include('The EMA overview of Corvalin (tessoparin) does not answer this.');
   });
 
   it('"topics" with no medicine chosen asks which, then lists that medicine’s topics', async () => {
-    const c = conversation(served);
+    const c = await conversation(served);
     expect((await c.say('topics')).routes).to.deep.equal(['command:topics', 'medicine:ask']);
     const list = await c.say('Corvalin');
     expect(list.routes).to.deep.equal(['command:topics']);
@@ -117,7 +127,7 @@ describe('several medicines: which one a question is about', () => {
   });
 
   it('serves one medicine as before: nothing asks which, and its name need not be given', async () => {
-    const c = conversation(['zentravo']);
+    const c = await conversation(['zentravo']);
     const turn = await c.say('what are the most common side effects?');
     expect(turn.routes).not.to.include('medicine:ask');
     expect(turn.answers).to.deep.equal(['zentravo/risks.common-side-effects']);
@@ -128,7 +138,7 @@ describe('several medicines: the flows are each medicine’s', () => {
   const served = ['imnovid', 'corvalin', 'velostra'];
 
   it('"how do I take it" for a medicine with no curated schedules answers with its "How is … used?" pairs and defers', async () => {
-    const c = conversation(served);
+    const c = await conversation(served);
     await c.say('what is corvalin?');
     const turn = await c.say('how do I take it?');
     expect(turn.answers.length).to.be.above(1);
@@ -137,14 +147,14 @@ describe('several medicines: the flows are each medicine’s', () => {
   });
 
   it('"how do I take it" for Imnovid still offers its curated schedules', async () => {
-    const c = conversation(served);
+    const c = await conversation(served);
     await c.say('what is imnovid?');
     const turn = await c.say('how do I take it?');
     expect(buttons(turn)).to.include('With dexamethasone only');
   });
 
-  it('"am I at risk" offers only the topics the medicine’s risks section has: no pregnancy for Corvalin', () => {
-    const [corvalin, imnovid] = loadMedicines(['corvalin', 'imnovid'], testMedicinesDir());
+  it('"am I at risk" offers only the topics the medicine’s risks section has: no pregnancy for Corvalin', async () => {
+    const [corvalin, imnovid] = loadMedicines(['corvalin', 'imnovid'], await testMedicinesDir());
     const corvalinRisk = flowsFor(corvalin!.kb, corvalin!.howToTake).risk.options.map((o) => o.id);
     const imnovidRisk = flowsFor(imnovid!.kb, imnovid!.howToTake).risk.options.map((o) => o.id);
     expect(imnovidRisk).to.include.members(['pregnancy-woman', 'pregnancy-man', 'clots']);
@@ -154,14 +164,14 @@ describe('several medicines: the flows are each medicine’s', () => {
   });
 
   it('asks which medicine before a flow when none is chosen, then runs the flow for the one chosen', async () => {
-    const c = conversation(served);
+    const c = await conversation(served);
     expect((await c.say('how do I take it?')).routes).to.deep.equal(['medicine:ask']);
     const turn = await c.say('Corvalin');
     expect(turn.answers.every((a) => a.startsWith('corvalin/use.'))).to.equal(true);
   });
 
-  it('finds each served medicine by brand and by substance, and no medicine in ordinary questions', () => {
-    const formulary = createFormulary(loadMedicines(served, testMedicinesDir()));
+  it('finds each served medicine by brand and by substance, and no medicine in ordinary questions', async () => {
+    const formulary = createFormulary(loadMedicines(served, await testMedicinesDir()));
     expect(formulary.finder.named('tessoparin or quorvatinib?')).to.deep.equal(['corvalin', 'velostra']);
     for (const text of [
       'what are the common side effects',

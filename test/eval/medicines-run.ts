@@ -92,7 +92,7 @@ export async function runSet(
   for (const item of set.items) {
     const key = item.kind === 'plain' ? `plain:${(item.served ?? set.served).join('+')}` : item.kind;
     if (!byKind.has(key)) byKind.set(key, { answerable: tally(), fallback: tally() });
-    const chat = medicineChat(item.served ?? set.served);
+    const chat = await medicineChat(item.served ?? set.served);
     for (const turn of item.turns) {
       const shown = await chat.say(turn.text);
       if (!turn.expect) continue;
