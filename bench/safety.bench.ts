@@ -6,11 +6,12 @@ import { parseArgs } from 'node:util';
 import examples from '../safety/examples.json';
 import flows from '../dialogs/flows.json';
 import texts from '../render/texts.json';
-import kb from '../knowledge/medicines/imnovid/kb.json';
-import { createSafetyGate } from '../safety/gate';
+import { loadMedicines } from '../knowledge/load';
+import { createSafetyGate, medicineNamesOf } from '../safety/gate';
 
 // npm run bench:safety -- --rounds 200
 const ROUNDS = Number(parseArgs({ options: { rounds: { type: 'string', default: '50' } } }).values.rounds);
+const medicines = loadMedicines();
 
 const phrasings = [
   ...examples.caught.map((e) => e.text),
@@ -20,7 +21,7 @@ const phrasings = [
     ...f.followUps.flatMap((b) => [b.title, b.value]),
   ]),
   ...texts.menuButtons.flatMap((b) => [b.title, b.value]),
-  ...kb.pairs.flatMap((p) => [p.question, ...p.alternates, ...p.keywords]),
+  ...medicines.flatMap(({ kb }) => kb.pairs.flatMap((p) => [p.question, ...p.alternates, ...p.keywords])),
 ];
 
 function percentile(sorted: number[], p: number): number {
@@ -34,7 +35,7 @@ interface Result {
 
 /** Times gate.check on each text, `rounds` times over, with a new gate. */
 function run(inputs: string[], rounds: number): Result {
-  const gate = createSafetyGate();
+  const gate = createSafetyGate({ medicineNames: medicineNamesOf(medicines) });
   const micros: number[] = [];
   const start = performance.now();
   for (let r = 0; r < rounds; r++) {

@@ -33,7 +33,7 @@ import { fellBack, handoffStatusReply, isHandoffState, personReply, recordTurn }
 import { createRecogniser, type Recogniser } from '../dialogs/recogniser';
 import { forgottenReply, helpReply, welcomeReply } from '../dialogs/replies';
 import { FORGET_CONVERSATION_EVENT } from '../shared/forget';
-import { createSafetyGate, stopsTheTurn } from '../safety/gate';
+import { createSafetyGate, medicineNamesOf, safetyMessage, stopsTheTurn } from '../safety/gate';
 import { isSharedConversation, texts } from '../render/renderer';
 import { createRecorder, type Recorder } from '../learning/recorder';
 import { handleFeedback } from '../dialogs/learning';
@@ -106,7 +106,7 @@ export class MedicineBot extends TeamsActivityHandler {
       createRecogniser({
         kb: deps.knowledge.kb,
         matcher: deps.knowledge.matcher,
-        safety: createSafetyGate(),
+        safety: createSafetyGate({ medicineNames: medicineNamesOf([deps.knowledge]) }),
       });
 
     this.onMembersAdded(async (context, next) => {
@@ -216,7 +216,8 @@ export class MedicineBot extends TeamsActivityHandler {
       this.deps.log.info('turn.safety', { level: hit.level, category: hit.category, language: hit.language });
     if (hit && stopsTheTurn(hit)) {
       await sendReply(context, this.services, {
-        intro: [hit.message],
+        // The wording of the conversation's medicine (today the one medicine served).
+        intro: [safetyMessage(hit, this.deps.knowledge.profile)],
         urgent: hit.level === 'emergency' || hit.level === 'urgent',
       });
       // "Ich möchte mit einem Apotheker sprechen": after the notice in that language, the helpdesk's contacts.
@@ -232,7 +233,7 @@ export class MedicineBot extends TeamsActivityHandler {
     }
     if (hit?.level === 'defer') {
       // "How many capsules should I take today?": the prescriber first; what the overview says may follow.
-      await sendReply(context, this.services, { intro: [hit.message] });
+      await sendReply(context, this.services, { intro: [safetyMessage(hit, this.deps.knowledge.profile)] });
     }
 
     if (await this.routesWithoutDialogs(context)) {

@@ -1,25 +1,33 @@
 // Loads the medicines' committed knowledge bases and builds each one's matcher once per process.
 import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import type { KnowledgeBase } from './types';
+import type { KnowledgeBase, MedicineProfile, ResolvedProfile } from './types';
 import { createMatcher, type Matcher } from './match/matcher';
 import { medicineIds, medicinePaths, medicinesDir } from './medicines';
+import { checkProfile, resolveProfile } from './profile';
 
 export interface LoadedKnowledge {
   /** The medicine's folder name under knowledge/medicines/. */
   id: string;
   kb: KnowledgeBase;
   matcher: Matcher;
+  /** Its medicine.json with the defaults filled in: display name, leaflets, its own safety wording. */
+  profile: ResolvedProfile;
   /** `version`: a digest of the pairs, so a hospital can tell which answers a patient saw. */
   info: { documentId: string; lastUpdated: string; medicine: string; pairs: number; version: string };
 }
 
-/** Wraps a knowledge base (a committed one, or one built in a test) with its matcher. */
-export function loadKnowledge(kb: KnowledgeBase, id: string = kb.medicine.toLowerCase()): LoadedKnowledge {
+/** Wraps a knowledge base (a committed one, or one built in a test) with its matcher and profile. */
+export function loadKnowledge(
+  kb: KnowledgeBase,
+  id: string = kb.medicine.toLowerCase(),
+  profile: MedicineProfile = {},
+): LoadedKnowledge {
   return {
     id,
     kb,
     matcher: createMatcher(kb),
+    profile: resolveProfile(kb, profile),
     info: {
       documentId: kb.documentId,
       lastUpdated: kb.lastUpdated,
@@ -32,9 +40,22 @@ export function loadKnowledge(kb: KnowledgeBase, id: string = kb.medicine.toLowe
 
 /** One medicine from its folder. */
 export function loadMedicine(id: string, root: string = medicinesDir): LoadedKnowledge {
-  const file = medicinePaths(id, root).kb;
-  if (!existsSync(file)) throw new Error(`no medicine "${id}" under ${root}`);
-  return loadKnowledge(JSON.parse(readFileSync(file, 'utf8')) as KnowledgeBase, id);
+  const paths = medicinePaths(id, root);
+  if (!existsSync(paths.kb)) throw new Error(`no medicine "${id}" under ${root}`);
+  const kb = JSON.parse(readFileSync(paths.kb, 'utf8')) as KnowledgeBase;
+  return loadKnowledge(kb, id, readProfile(paths.profile));
+}
+
+/** medicine.json, checked; a medicine without one gets the defaults. */
+export function readProfile(file: string): MedicineProfile {
+  if (!existsSync(file)) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  return checkProfile(parsed, file);
 }
 
 /** The medicines named (in that order), or every medicine under the folder. */

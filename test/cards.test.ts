@@ -15,7 +15,7 @@ import { answerReply, fallbackReply } from '../dialogs/faq';
 import { faqOutcome } from './faqOutcome';
 import { helpReply, menuReply, welcomeReply } from '../dialogs/replies';
 import { flowData, type FlowId } from '../dialogs/intents';
-import { createSafetyGate } from '../safety/gate';
+import { createSafetyGate, medicineNamesOf } from '../safety/gate';
 import { fillPlaceholders } from '../render/placeholders';
 import {
   ADAPTIVE_CARD,
@@ -355,7 +355,7 @@ describe('cards: one renderer for every reply', () => {
 
     it('urgent red-flag advice: a prominent card with the safety message, and the same text', async () => {
       const said = 'I have chest pain and it is getting worse';
-      const hit = createSafetyGate().check(said);
+      const hit = createSafetyGate({ medicineNames: medicineNamesOf([knowledge]) }).check(said);
       expect(hit?.level).to.equal('emergency');
       const message = fillPlaceholders(
         hit!.message,

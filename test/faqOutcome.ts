@@ -5,14 +5,18 @@ import type { KnowledgeBase } from '../knowledge/types';
 import type { Matcher } from '../knowledge/match/matcher';
 import { createRecogniser, type PartResult } from '../dialogs/recogniser';
 import { faqReply, type FaqOutcome } from '../dialogs/faq';
-import { createSafetyGate } from '../safety/gate';
+import { createSafetyGate, medicineNamesOf } from '../safety/gate';
 
 export function faqOutcome(
   kb: KnowledgeBase,
   matcher: Matcher,
   text: string,
 ): FaqOutcome & { part: PartResult } {
-  const recognition = createRecogniser({ kb, matcher, safety: createSafetyGate() }).recognise(text);
+  const recognition = createRecogniser({
+    kb,
+    matcher,
+    safety: createSafetyGate({ medicineNames: medicineNamesOf([{ kb }]) }),
+  }).recognise(text);
   const part = recognition.parts[0];
   if (!part) throw new Error('the message was not read as a question');
   return { ...faqReply(kb, recognition.parts, recognition.dropped), part };

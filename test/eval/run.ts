@@ -16,7 +16,7 @@ import {
   type ConversationReport,
 } from './conversations';
 import { createRecogniser } from '../../dialogs/recogniser';
-import { createSafetyGate } from '../../safety/gate';
+import { createSafetyGate, medicineNamesOf } from '../../safety/gate';
 
 const kb = kbJson as KnowledgeBase;
 const ids = new Set(kb.pairs.map((p) => p.id));
@@ -42,7 +42,11 @@ interface Row {
 const rows: Row[] = [];
 // The bot's recogniser first: every set as the patient meets it (parts, follow-ups, flows, small talk).
 const RECOGNISER = 'recogniser (the bot)';
-const recogniser = createRecogniser({ kb, matcher, safety: createSafetyGate() });
+const recogniser = createRecogniser({
+  kb,
+  matcher,
+  safety: createSafetyGate({ medicineNames: medicineNamesOf([{ kb }]) }),
+});
 // understanding.json is issue 10's blind set: run once, at the end of that work (2026-11-28), and never
 // tuned on since; its misses are never listed.
 const conversationSets = ['questions.json', 'dev.json', 'heldout.json', 'fresh.json', 'understanding.json'];
