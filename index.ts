@@ -48,6 +48,8 @@ export function createApp(
     adapter,
     bot,
     knowledge: knowledge.info,
+    // The medicines the bot serves: the page, the widget and the channel are named after them.
+    medicines: [knowledge],
     log,
     metrics,
   });

@@ -3,7 +3,7 @@
 // The first round shows a cold start (code not yet optimised by the JIT), the rest the steady state.
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import examples from '../safety/examples.json';
+import examples from '../test/safety-examples.json';
 import flows from '../dialogs/flows.json';
 import texts from '../render/texts.json';
 import { loadMedicines } from '../knowledge/load';

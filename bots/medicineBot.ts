@@ -16,6 +16,7 @@ import { runDialog, type DialogState } from 'botbuilder-dialogs';
 import { SkillValidation, type ClaimsIdentity } from 'botframework-connector';
 import type { Config } from '../config';
 import type { LoadedKnowledge } from '../knowledge/load';
+import { leafletFor } from '../knowledge/profile';
 import type { Logger } from '../shared/log';
 import { MainDialog, ROUTED_FLOW, routeMessage } from '../dialogs/mainDialog';
 import {
@@ -85,7 +86,8 @@ export class MedicineBot extends TeamsActivityHandler {
     this.recorder = deps.recorder ?? createRecorder(deps.config, deps.log);
     this.services = {
       kb: deps.knowledge.kb,
-      leafletUrl: deps.config.leafletUrl,
+      // The medicine's own leaflet for the deployment's country, unless LEAFLET_URL sets one for all.
+      leafletUrl: leafletFor(deps.knowledge.profile, deps.config),
       emergencyNumber: deps.config.emergencyNumber,
       lastPair: this.privateState.createProperty<string | undefined>('lastPairId'),
       log: deps.log,

@@ -124,8 +124,9 @@ function normalNames(names: readonly string[]): string[] {
 }
 
 /**
- * {medicine} as a pattern: any of the names. In other languages a name takes endings ("pomalidomida",
- * "imnovidu"), so there it is its stem (without a final vowel) followed by any letters. No names: nothing.
+ * {medicine} as a pattern: any of the names. In other languages a name takes endings (an active substance
+ * ending in -e in English ends in -a in Spanish, a brand is declined in Polish), so there it is its stem
+ * (without a final vowel) followed by any letters. No names: nothing.
  */
 function medicinePattern(names: readonly string[], language: string): string {
   if (names.length === 0) return '(?!)';

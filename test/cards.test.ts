@@ -46,7 +46,9 @@ const knowledge = loadMedicine('imnovid');
 const { kb, matcher } = knowledge;
 const cardCtx: RenderContext = {
   kb,
-  leafletUrl: config.leafletUrl,
+  // Imnovid's leaflet, from its folder: EMA's product-information PDF, as before medicines had folders.
+  leafletUrl:
+    'https://www.ema.europa.eu/en/documents/product-information/imnovid-epar-product-information_en.pdf',
   emergencyNumber: config.emergencyNumber,
   cards: true,
 };
@@ -170,7 +172,7 @@ function sourceLineOf(container: Json): string | undefined {
 }
 
 /** The leaflet, as a markdown link in the card's text. */
-const leafletLink = `[${texts.leafletAction}](${config.leafletUrl})`;
+const leafletLink = `[${texts.leafletAction}](${cardCtx.leafletUrl})`;
 
 /** A small conversation with the real bot on one channel; 'webchat' renders cards, 'test' text. */
 class Chat {
@@ -249,7 +251,7 @@ describe('cards: one renderer for every reply', () => {
           expect(text).to.include(answerAsText(p, kb));
           expect(text).to.include(expectedSourceLine());
           expect(text.includes(texts.deferral)).to.equal(needsDisclaimer(p));
-          expect(text.includes(`${texts.leafletAction}: ${config.leafletUrl}`)).to.equal(needsDisclaimer(p));
+          expect(text.includes(`${texts.leafletAction}: ${cardCtx.leafletUrl}`)).to.equal(needsDisclaimer(p));
         }
         expect(String(card.fallbackText).startsWith(plain.text)).to.equal(true);
 

@@ -3,7 +3,7 @@
 // characters, look-alike letters or fullwidth forms, and no English message of any evaluation set taken
 // for another language.
 import { expect } from 'chai';
-import examples from '../safety/examples.json';
+import examples from './safety-examples.json';
 import patterns from '../safety/patterns.json';
 import { createSafetyGate, medicineNamesOf } from '../safety/gate';
 import { languages } from '../safety/languages';

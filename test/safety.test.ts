@@ -1,8 +1,8 @@
-// The safety gate, data-driven from safety/examples.json: each red flag and request for a personal
+// The safety gate, data-driven from test/safety-examples.json: each red flag and request for a personal
 // decision is caught with the right category, and the real bot replies with the urgent or deferral
 // text without matching it; ordinary questions, every button and every knowledge-base phrasing pass.
 import { expect } from 'chai';
-import examples from '../safety/examples.json';
+import examples from './safety-examples.json';
 import patterns from '../safety/patterns.json';
 import flows from '../dialogs/flows.json';
 import texts from '../render/texts.json';
@@ -153,7 +153,7 @@ describe('safety: red flags the review found reaching the answers', () => {
 
   for (const [text, category] of found) {
     it(`"${text}" → ${category}, with no knowledge-base answer`, async () => {
-      expect(examples.caught, 'listed in examples.json').to.deep.include({ text, category });
+      expect(examples.caught, 'listed in safety-examples.json').to.deep.include({ text, category });
       expect(gate.check(text)?.category).to.equal(category);
       const h = createHarness();
       const reply = textOf(await h.say(text));

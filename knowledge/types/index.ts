@@ -74,7 +74,7 @@ export interface SafetyWording {
  * beyond its knowledge base. Every field is optional; what is left out is worked out from the kb.
  */
 export interface MedicineProfile {
-  /** The name shown in titles and the bot's name ("Imnovid"); by default the kb's medicine. */
+  /** The name shown in titles and in the bot's name ("<name> info"); by default the kb's medicine. */
   displayName?: string;
   /**
    * The package leaflet by country: "default" and lower-case ISO 3166 codes ("de"). By default the EMA
