@@ -22,10 +22,25 @@ export interface Config {
   /** Emergency phone number given with urgent advice. */
   emergencyNumber: string;
   /**
-   * The package leaflet link: the product information document of the deployment's country (default: the
-   * EMA product-information PDF, which holds the package leaflet).
+   * LEAFLET_URL: one package leaflet link for every medicine served, in place of each medicine's own (its
+   * medicine.json, or the EMA product-information PDF); meant for a deployment serving one medicine.
+   * Empty: each medicine's own.
    */
   leafletUrl: string;
+  /**
+   * LEAFLET_COUNTRY: the deployment's country (ISO 3166 code, lower case), whose leaflet a medicine's
+   * medicine.json may list; empty, or no leaflet for it: the medicine's default leaflet.
+   */
+  leafletCountry: string;
+  /**
+   * What the deployment calls itself, for a hospital serving several medicines: DEPLOYMENT_NAME (the bot's
+   * name on the page, in the widget and in Teams) and LAUNCHER_TEXT (the widget's button). Empty: with one
+   * medicine, named after it ("<medicine> info", "Questions about <medicine>?"); with several, generic.
+   */
+  deployment: {
+    name: string;
+    launcherText: string;
+  };
   /** Log verbosity; message text and user ids are never logged whatever the level. */
   logLevel: 'error' | 'info' | 'debug';
   /** Abuse limits of the HTTP surface shared by every route. */
@@ -208,6 +223,33 @@ function reportingUrlFrom(env: Env): string {
   return url;
 }
 
+function leafletUrlFrom(env: Env): string {
+  const url = env.LEAFLET_URL?.trim() ?? '';
+  if (url !== '' && !httpUrl(url)) throw new Error(`LEAFLET_URL must be an http(s) address, got "${url}"`);
+  return url;
+}
+
+function countryFrom(env: Env): string {
+  const country = env.LEAFLET_COUNTRY?.trim().toLowerCase() ?? '';
+  if (country !== '' && !/^[a-z]{2}$/.test(country)) {
+    throw new Error(
+      `LEAFLET_COUNTRY must be a two-letter country code (e.g. "de"), got "${env.LEAFLET_COUNTRY}"`,
+    );
+  }
+  return country;
+}
+
+/** A name shown to patients: one line, and short enough for a Teams app name (30 characters). */
+function deploymentFrom(env: Env): Config['deployment'] {
+  const text = (name: string, max: number): string => {
+    const value = (env[name] ?? '').trim();
+    if (/[\r\n]/.test(value) || value.length > max)
+      throw new Error(`${name} must be one line of at most ${max} characters, got "${env[name]}"`);
+    return value;
+  };
+  return { name: text('DEPLOYMENT_NAME', 30), launcherText: text('LAUNCHER_TEXT', 60) };
+}
+
 function intFrom(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
@@ -290,9 +332,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
     anonymousServiceUrls: listFrom(env, 'ANONYMOUS_SERVICE_URLS'),
     emergencyNumber: env.EMERGENCY_NUMBER?.trim() || '112',
-    leafletUrl:
-      env.LEAFLET_URL?.trim() ||
-      'https://www.ema.europa.eu/en/documents/product-information/imnovid-epar-product-information_en.pdf',
+    leafletUrl: leafletUrlFrom(env),
+    leafletCountry: countryFrom(env),
+    deployment: deploymentFrom(env),
     logLevel,
     http: {
       trustedProxies: listFrom(env, 'TRUSTED_PROXIES'),
@@ -338,9 +380,9 @@ export function loadConfig(env: Env = process.env): Config {
     teams: {
       appId: env.TEAMS_APP_ID ?? '',
       developerName: env.TEAMS_DEVELOPER_NAME?.trim() || 'Hospital Pharmacy',
-      websiteUrl: env.TEAMS_WEBSITE_URL?.trim() || 'https://example.org/imnovid-bot',
-      privacyUrl: env.TEAMS_PRIVACY_URL?.trim() || 'https://example.org/imnovid-bot/privacy',
-      termsUrl: env.TEAMS_TERMS_URL?.trim() || 'https://example.org/imnovid-bot/terms',
+      websiteUrl: env.TEAMS_WEBSITE_URL?.trim() || 'https://example.org/medicine-bot',
+      privacyUrl: env.TEAMS_PRIVACY_URL?.trim() || 'https://example.org/medicine-bot/privacy',
+      termsUrl: env.TEAMS_TERMS_URL?.trim() || 'https://example.org/medicine-bot/terms',
     },
     medicines: medicinesFrom(env),
   };

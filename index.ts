@@ -48,6 +48,8 @@ export function createApp(
     adapter,
     bot,
     knowledge: medicines.map((m) => m.info),
+    // The medicines the bot serves: the page, the widget and the channel are named after them.
+    medicines,
     log,
     metrics,
   });

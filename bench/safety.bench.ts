@@ -3,14 +3,15 @@
 // The first round shows a cold start (code not yet optimised by the JIT), the rest the steady state.
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import examples from '../safety/examples.json';
+import examples from '../test/safety-examples.json';
 import { flowsFor } from '../dialogs/intents';
 import { loadMedicines } from '../knowledge/load';
 import texts from '../render/texts.json';
-import { createSafetyGate } from '../safety/gate';
+import { createSafetyGate, medicineNamesOf } from '../safety/gate';
 
 // npm run bench:safety -- --rounds 200
 const ROUNDS = Number(parseArgs({ options: { rounds: { type: 'string', default: '50' } } }).values.rounds);
+const medicines = loadMedicines();
 
 // The first medicine served: its flows' labels and its pairs' phrasings are the ordinary messages.
 const [{ kb, howToTake }] = loadMedicines() as [ReturnType<typeof loadMedicines>[number]];
@@ -24,7 +25,7 @@ const phrasings = [
     ...f.followUps.flatMap((b) => [b.title, b.value]),
   ]),
   ...texts.menuButtons.flatMap((b) => [b.title, b.value]),
-  ...kb.pairs.flatMap((p) => [p.question, ...p.alternates, ...p.keywords]),
+  ...medicines.flatMap(({ kb }) => kb.pairs.flatMap((p) => [p.question, ...p.alternates, ...p.keywords])),
 ];
 
 function percentile(sorted: number[], p: number): number {
@@ -38,7 +39,7 @@ interface Result {
 
 /** Times gate.check on each text, `rounds` times over, with a new gate. */
 function run(inputs: string[], rounds: number): Result {
-  const gate = createSafetyGate();
+  const gate = createSafetyGate({ medicineNames: medicineNamesOf(medicines) });
   const micros: number[] = [];
   const start = performance.now();
   for (let r = 0; r < rounds; r++) {

@@ -16,9 +16,11 @@ import { runDialog, type DialogState } from 'botbuilder-dialogs';
 import { SkillValidation, type ClaimsIdentity } from 'botframework-connector';
 import type { Config } from '../config';
 import type { LoadedKnowledge } from '../knowledge/load';
+import { leafletFor } from '../knowledge/profile';
 import type { Logger } from '../shared/log';
 import { MainDialog, ROUTED_FLOW, routeMessage } from '../dialogs/mainDialog';
 import {
+  medicineOf,
   messageText,
   sendReply,
   setMessageText,
@@ -35,7 +37,7 @@ import { createRecogniser, type PendingQuestion, type Recogniser } from '../dial
 import { createFormulary } from '../dialogs/formulary';
 import { forgottenReply, helpReply, welcomeReply } from '../dialogs/replies';
 import { FORGET_CONVERSATION_EVENT } from '../shared/forget';
-import { createSafetyGate, stopsTheTurn } from '../safety/gate';
+import { createSafetyGate, medicineNamesOf, safetyMessage, stopsTheTurn } from '../safety/gate';
 import { isSharedConversation, texts } from '../render/renderer';
 import { createRecorder, type Recorder } from '../learning/recorder';
 import { handleFeedback } from '../dialogs/learning';
@@ -94,7 +96,11 @@ export class MedicineBot extends TeamsActivityHandler {
       onAnswered: deps.onAnswered,
       medicine: this.privateState.createProperty<string | undefined>('medicineId'),
       pendingQuestion: this.privateState.createProperty<PendingQuestion | undefined>('pendingQuestion'),
-      leafletUrl: deps.config.leafletUrl,
+      // Each medicine's own leaflet for the deployment's country, unless LEAFLET_URL sets one for all.
+      leafletUrl: (medicine) =>
+        medicine
+          ? leafletFor(medicine.profile, deps.config)
+          : deps.config.leafletUrl || texts.medicines.leafletSearchUrl,
       emergencyNumber: deps.config.emergencyNumber,
       lastPair: this.privateState.createProperty<string | undefined>('lastPairId'),
       log: deps.log,
@@ -114,7 +120,7 @@ export class MedicineBot extends TeamsActivityHandler {
       deps.recogniser ??
       createRecogniser({
         formulary,
-        safety: createSafetyGate(),
+        safety: createSafetyGate({ medicineNames: medicineNamesOf(deps.medicines) }),
       });
 
     this.onMembersAdded(async (context, next) => {
@@ -234,7 +240,8 @@ export class MedicineBot extends TeamsActivityHandler {
       this.deps.log.info('turn.safety', { level: hit.level, category: hit.category, language: hit.language });
     if (hit && stopsTheTurn(hit)) {
       await sendReply(context, this.services, {
-        intro: [hit.message],
+        // The wording of the conversation's medicine (today the one medicine served).
+        intro: [safetyMessage(hit, medicineOf(context, this.services)?.profile)],
         urgent: hit.level === 'emergency' || hit.level === 'urgent',
       });
       // "Ich möchte mit einem Apotheker sprechen": after the notice in that language, the helpdesk's contacts.
@@ -250,7 +257,9 @@ export class MedicineBot extends TeamsActivityHandler {
     }
     if (hit?.level === 'defer') {
       // "How many capsules should I take today?": the prescriber first; what the overview says may follow.
-      await sendReply(context, this.services, { intro: [hit.message] });
+      await sendReply(context, this.services, {
+        intro: [safetyMessage(hit, medicineOf(context, this.services)?.profile)],
+      });
     }
 
     if (await this.routesWithoutDialogs(context)) {

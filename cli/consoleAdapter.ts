@@ -15,7 +15,7 @@ export class ConsoleAdapter extends BotAdapter {
   private replies: Partial<Activity>[] = [];
   private nextId = 0;
   private readonly user = { id: 'console-user', name: 'you', role: 'user' };
-  private readonly bot = { id: 'console-bot', name: 'Imnovid info', role: 'bot' };
+  private readonly bot = { id: 'console-bot', name: 'Medicine information', role: 'bot' };
   private readonly reference: ConversationReference = {
     channelId: CONSOLE_CHANNEL,
     serviceUrl: 'console://local',
@@ -28,6 +28,12 @@ export class ConsoleAdapter extends BotAdapter {
     user: this.user,
     bot: this.bot,
   };
+
+  /** @param botName the bot's name in the conversation (the deployment's, as on the page). */
+  constructor(botName?: string) {
+    super();
+    if (botName) this.bot.name = botName;
+  }
 
   /** Runs one turn for an incoming activity and returns the message replies the bot sent. */
   async turn(

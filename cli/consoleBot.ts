@@ -7,6 +7,7 @@ import { loadMedicines, type LoadedKnowledge } from '../knowledge/load';
 import { silentLogger, type Logger } from '../shared/log';
 import { ConsoleAdapter } from './consoleAdapter';
 import { topicLine } from '../render/renderer';
+import { deploymentNames } from '../render/deployment';
 
 export interface ConsoleBot {
   medicines: LoadedKnowledge[];
@@ -22,7 +23,7 @@ export interface ConsoleBot {
 export function createConsoleBot(log: Logger = silentLogger, options: { staff?: boolean } = {}): ConsoleBot {
   const config = loadConfig();
   const medicines = loadMedicines(config.medicines.ids, config.medicines.dir);
-  const adapter = new ConsoleAdapter();
+  const adapter = new ConsoleAdapter(deploymentNames(medicines, config.deployment).botName);
   const bot = new MedicineBot({ config, medicines, storage: new MemoryStorage(), log, staff: options.staff });
   installErrorHandler(adapter, [bot.privateState], log);
   const logic = (context: Parameters<MedicineBot['run']>[0]): Promise<void> => bot.run(context);

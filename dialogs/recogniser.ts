@@ -288,8 +288,6 @@ export function createRecogniser({ formulary, safety }: RecogniserParts): Recogn
       named: [],
       also: [],
     };
-    recognition.safety = safety.check(text);
-    if (recognition.safety && stopsTheTurn(recognition.safety)) return recognition;
     // With one medicine served nothing is looked up: every message is about it.
     const mentions = formulary.only ? [] : formulary.finder.find(text);
     recognition.named = [...new Set(mentions.map((m) => m.id))];
@@ -302,6 +300,9 @@ export function createRecogniser({ formulary, safety }: RecogniserParts): Recogn
     const medicine =
       formulary.get(recognition.named[0]) ?? formulary.get(options.medicineId) ?? formulary.only;
     recognition.medicine = medicine?.id;
+    // Red flags first; the medicine is known already, so urgent wording can name it.
+    recognition.safety = safety.check(text);
+    if (recognition.safety && stopsTheTurn(recognition.safety)) return recognition;
 
     const basic = basicForm(neutral);
     recognition.command = recogniseCommand(neutral, basic);

@@ -20,7 +20,8 @@ export interface BotServices {
   medicine: StatePropertyAccessor<string | undefined>;
   /** A question waiting for the patient to say which medicine it is about (pair ids only, never words). */
   pendingQuestion: StatePropertyAccessor<PendingQuestion | undefined>;
-  leafletUrl: string;
+  /** The package leaflet link for a medicine (none chosen yet: where to find any medicine's). */
+  leafletUrl: (medicine: ServedMedicine | undefined) => string;
   emergencyNumber: string;
   /** The pair answered last in this conversation (per user), for follow-up questions. */
   lastPair: StatePropertyAccessor<string | undefined>;
@@ -90,7 +91,7 @@ export async function rememberAnswer(
 export function renderFor(context: TurnContext, services: BotServices, reply: Reply): Partial<Activity> {
   const message = render(reply, {
     kb: medicineOf(context, services)?.kb,
-    leafletUrl: services.leafletUrl,
+    leafletUrl: services.leafletUrl(medicineOf(context, services)),
     emergencyNumber: services.emergencyNumber,
     cards: channelSupportsCards(context.activity.channelId),
     shared: isSharedConversation(context.activity),

@@ -1,25 +1,29 @@
 // Loads the medicines' committed knowledge bases and builds each one's matcher once per process.
 import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import type { CuratedFlow, KnowledgeBase } from './types';
+import type { CuratedFlow, KnowledgeBase, MedicineProfile, ResolvedProfile } from './types';
 import { createMatcher, type Matcher } from './match/matcher';
 import { medicineIds, medicinePaths, medicinesDir } from './medicines';
+import { checkProfile, resolveProfile } from './profile';
 
 export interface LoadedKnowledge {
   /** The medicine's folder name under knowledge/medicines/. */
   id: string;
   kb: KnowledgeBase;
   matcher: Matcher;
+  /** Its medicine.json with the defaults filled in: display name, leaflets, its own safety wording. */
+  profile: ResolvedProfile;
   /** `version`: a digest of the pairs, so a hospital can tell which answers a patient saw. */
   info: { documentId: string; lastUpdated: string; medicine: string; pairs: number; version: string };
   /** The treatment schedules its curation lists for the "how do I take it" flow (none: answered directly). */
   howToTake?: CuratedFlow;
 }
 
-/** Wraps a knowledge base (a committed one, or one built in a test) with its matcher. */
+/** Wraps a knowledge base (a committed one, or one built in a test) with its matcher and profile. */
 export function loadKnowledge(
   kb: KnowledgeBase,
   id: string = kb.medicine.toLowerCase(),
+  profile: MedicineProfile = {},
   howToTake?: CuratedFlow,
 ): LoadedKnowledge {
   // Whatever the curation says, the brand and the active substance are names of the medicine.
@@ -32,6 +36,7 @@ export function loadKnowledge(
     howToTake,
     kb,
     matcher: createMatcher(kb),
+    profile: resolveProfile(kb, profile),
     info: {
       documentId: kb.documentId,
       lastUpdated: kb.lastUpdated,
@@ -50,7 +55,19 @@ export function loadMedicine(id: string, root: string = medicinesDir): LoadedKno
   const curation = existsSync(paths.curation)
     ? (JSON.parse(readFileSync(paths.curation, 'utf8')) as { howToTake?: CuratedFlow })
     : {};
-  return loadKnowledge(kb, id, curation.howToTake);
+  return loadKnowledge(kb, id, readProfile(paths.profile), curation.howToTake);
+}
+
+/** medicine.json, checked; a medicine without one gets the defaults. */
+export function readProfile(file: string): MedicineProfile {
+  if (!existsSync(file)) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  return checkProfile(parsed, file);
 }
 
 /** The medicines named (in that order), or every medicine under the folder. */

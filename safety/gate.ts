@@ -4,12 +4,13 @@
 // treatment is deferred to the prescriber, and a symptom asked about as information is answered as usual
 // with one line on the signs that need a call. Patterns and wording are data (patterns.json, and
 // languages/ for red flags in other languages); this module prepares the text the same way every time and
-// finds the first hit, most urgent first.
+// finds the first hit, most urgent first. No medicine is named here: the gate is given the names of the
+// medicines served, and a medicine's own wording for a category comes from its folder (safetyMessage).
 import patterns from './patterns.json';
 import { languages, type LanguageData } from './languages';
 import { createLanguageGuess, lettersOf } from './language';
 import { basicForm } from '../text/normal';
-import { alternation } from '../text/regex';
+import { alternation, escapeRegExp } from '../text/regex';
 import { createCorrector, type Corrector } from '../text/corrector';
 
 /**
@@ -23,7 +24,10 @@ export interface SafetyHit {
   level: SafetyLevel;
   /** Which rule fired (for logs and tests; never the user's text). */
   category: string;
-  /** The reply as written in the data file: render() fills in {emergency}, as in every other reply. */
+  /**
+   * The generic reply, for no medicine in particular (safetyMessage gives the conversation's medicine's):
+   * render() fills in {emergency}, as in every other reply.
+   */
   message: string;
   /** The language of the wording (and of the patterns that fired): "en", "de", ... */
   language: string;
@@ -36,6 +40,28 @@ export interface SafetyHit {
 /** Red flags, notices and most deferrals stop the turn; information only adds a line to the answer. */
 export function stopsTheTurn(hit: SafetyHit): boolean {
   return hit.level !== 'information' && hit.thenAnswer !== true;
+}
+
+export interface SafetyGateOptions {
+  /**
+   * The names of every medicine served (brands and active substances, as written in their knowledge
+   * bases): what {medicine} in the patterns stands for. Red flags are found whichever medicine is named.
+   */
+  medicineNames: readonly string[];
+}
+
+/** The names the gate looks for, for the medicines served: each one's brand, shown name and active substance. */
+export function medicineNamesOf(
+  medicines: readonly {
+    kb: { medicine: string; activeSubstance: string };
+    profile?: { displayName: string };
+  }[],
+): string[] {
+  return medicines.flatMap((m) => [
+    m.kb.medicine,
+    m.profile?.displayName ?? m.kb.medicine,
+    m.kb.activeSubstance,
+  ]);
 }
 
 export interface SafetyGate {
@@ -83,7 +109,44 @@ export function createSafetyCorrector(vocabulary: string[], leaveAlone: string[]
   });
 }
 
-const compileAll = (list: string[]): RegExp => new RegExp(alternation(list));
+/** The categories of patterns.json: the keys a medicine's own safety wording may use. */
+export const SAFETY_CATEGORIES: readonly string[] = patterns.categories.map((c) => c.category);
+/** The languages of the gate's wording besides English: those a medicine's wording may be translated into. */
+export const SAFETY_LANGUAGES: readonly string[] = languages.map((l) => l.language);
+
+const MEDICINE_PLACEHOLDER = /\{medicine\}/g;
+
+/** The names as the patterns see them (the normal form), longest first so that no name cuts another short. */
+function normalNames(names: readonly string[]): string[] {
+  return [...new Set(names.map((n) => basicForm(n)).filter((n) => n !== ''))].sort(
+    (a, b) => b.length - a.length,
+  );
+}
+
+/**
+ * {medicine} as a pattern: any of the names. In other languages a name takes endings (an active substance
+ * ending in -e in English ends in -a in Spanish, a brand is declined in Polish), so there it is its stem
+ * (without a final vowel) followed by any letters. No names: nothing.
+ */
+function medicinePattern(names: readonly string[], language: string): string {
+  if (names.length === 0) return '(?!)';
+  const forms = names.map((name) => {
+    if (language === 'en') return escapeRegExp(name);
+    const stem = name.replace(/[aeiou]$/, '');
+    return `${escapeRegExp(stem.length >= 4 ? stem : name)}\\w*`;
+  });
+  return `(?:${forms.join('|')})`;
+}
+
+/** A language's patterns with {medicine} written out, compiled as one alternation. */
+function compiler(names: readonly string[]): (list: string[], language?: string) => RegExp {
+  const byLanguage = new Map<string, string>();
+  return (list, language = 'en') => {
+    const medicine = byLanguage.get(language) ?? medicinePattern(names, language);
+    byLanguage.set(language, medicine);
+    return new RegExp(alternation(list.map((p) => p.replace(MEDICINE_PLACEHOLDER, () => medicine))));
+  };
+}
 
 /** The version of the safety wording and patterns in use, by language (reported by /healthz). */
 export const safetyVersions: Readonly<Record<string, string>> = Object.fromEntries([
@@ -99,56 +162,115 @@ const englishWords = new Set([...patterns.detect, ...patterns.vocabulary]);
 const categoryByName = new Map(patterns.categories.map((c) => [c.category, c]));
 
 function patternWords(data: LanguageData): string[] {
+  // A medicine's name is no sign of any one language.
   return Object.values(data.patterns)
     .flat()
-    .flatMap((source) => source.replace(/\\[a-zA-Z]/g, ' ').split(/[^a-z]+/))
+    .flatMap((source) =>
+      source
+        .replace(MEDICINE_PLACEHOLDER, ' ')
+        .replace(/\\[a-zA-Z]/g, ' ')
+        .split(/[^a-z]+/),
+    )
     .filter((w) => w.length >= 4 && !englishWords.has(w));
 }
 
+const languageByCode = new Map(languages.map((l) => [l.language, l]));
+
+/**
+ * The generic wording of a hit: its category's (English) or its category's or level's (another language),
+ * the information line, or the language notice. Undefined only for a category no data file knows.
+ */
+function genericWording(hit: Pick<SafetyHit, 'level' | 'category' | 'language'>): string | undefined {
+  if (hit.level === 'information') return patterns.information.message.text;
+  const data = hit.language === 'en' ? undefined : languageByCode.get(hit.language);
+  if (hit.level === 'notice') return data?.notice.text ?? patterns.notice.text;
+  if (!data) return categoryByName.get(hit.category)?.message.text;
+  return (data.messages[hit.category] ?? data.messages[hit.level])?.text;
+}
+
+/**
+ * The medicine a safety message is for: its name, and its own wording by category, in English and maybe
+ * in other languages of the gate (a medicine's profile, from its medicine.json, is one).
+ */
+export interface SafetyMedicine {
+  displayName: string;
+  safety?: Readonly<Record<string, { text: string; translations?: Record<string, { text: string }> }>>;
+}
+
+/**
+ * Fills in the medicine's name ({Medicine} starts a sentence), or "this medicine" when none is known;
+ * {emergency} is left to render(), as in every other reply.
+ */
+function withMedicine(text: string, name: string | undefined): string {
+  return text.replace(
+    /\{([Mm])edicine\}/g,
+    (_whole, m: string) => name ?? (m === 'M' ? 'This medicine' : 'this medicine'),
+  );
+}
+
+/**
+ * What the patient reads for a hit, for the conversation's medicine: the medicine's own wording for the
+ * category when it has one in the hit's language, else the generic wording with the medicine's name.
+ * The information line and the language notice are the same for every medicine.
+ */
+export function safetyMessage(hit: SafetyHit, medicine?: SafetyMedicine): string {
+  const own =
+    hit.level === 'information' || hit.level === 'notice' ? undefined : medicine?.safety?.[hit.category];
+  const text =
+    (hit.language === 'en' ? own?.text : own?.translations?.[hit.language]?.text) ?? genericWording(hit);
+  return text === undefined ? hit.message : withMedicine(text, medicine?.displayName);
+}
+
 /** The rules of one other language: its patterns per category, its wording per category or level. */
-function languageRules(data: LanguageData): Rule[] {
+function languageRules(data: LanguageData, compile: ReturnType<typeof compiler>): Rule[] {
   return Object.entries(data.patterns).flatMap(([category, list]) => {
     const english = categoryByName.get(category);
     if (!english || english.level === 'defer' || list.length === 0) return [];
     const level = english.level as 'emergency' | 'urgent';
-    const message = (data.messages[category] ?? data.messages[level])?.text;
+    const message = genericWording({ level, category, language: data.language });
     if (!message) return [];
     return [
       {
         level,
         category,
         language: data.language,
-        re: compileAll(list),
-        message,
+        re: compile(list, data.language),
+        message: withMedicine(message, undefined),
         passesInformationQuestions: false,
       },
     ];
   });
 }
 
-export function createSafetyGate(): SafetyGate {
+export function createSafetyGate(options: SafetyGateOptions): SafetyGate {
+  const names = normalNames(options.medicineNames);
+  const compileAll = compiler(names);
   const english: Rule[] = patterns.categories.map((c) => ({
     level: c.level as Rule['level'],
     category: c.category,
     language: 'en',
     re: compileAll(c.patterns),
-    message: c.message.text,
+    message: withMedicine(c.message.text, undefined),
     passesInformationQuestions: c.passesInformationQuestions,
     thenAnswer: (c as { thenAnswer?: boolean }).thenAnswer,
   }));
   // Most urgent first, whatever the language: an emergency in German wins over a deferral in English.
-  const rules = [...english, ...languages.flatMap(languageRules)].sort(
+  const rules = [...english, ...languages.flatMap((l) => languageRules(l, compileAll))].sort(
     (a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level],
   );
   const infoQuestion = compileAll(patterns.informationQuestions.patterns);
   const symptom = compileAll(patterns.information.symptoms);
   const asking = compileAll(patterns.information.asking);
   const happeningNow = compileAll(patterns.informationQuestions.unlessHappeningNow);
-  const correct = createSafetyCorrector(patterns.vocabulary, patterns.leaveAlone);
+  // A medicine's name is never "corrected" towards a safety word.
+  const nameWords = names.flatMap((n) => n.split(' '));
+  const correct = createSafetyCorrector(patterns.vocabulary, [...patterns.leaveAlone, ...nameWords]);
   const guessLanguage = createLanguageGuess(languages);
   const notices = new Map(languages.map((l) => [l.language, l.notice.text]));
   const personRequests = new Map(
-    languages.filter((l) => (l.person ?? []).length > 0).map((l) => [l.language, compileAll(l.person!)]),
+    languages
+      .filter((l) => (l.person ?? []).length > 0)
+      .map((l) => [l.language, compileAll(l.person!, l.language)]),
   );
   // Another language's patterns are read only when the message shows a sign of that language (one of its
   // common words or letters): an English message, however long, is not scanned seven more times.

@@ -14,6 +14,8 @@ import { restifyLogger } from '../shared/log';
 import type { HttpCloudAdapter } from './adapter';
 import { mayReadMetrics, type Metrics } from './metrics';
 import { safetyVersions } from '../safety/gate';
+import type { LoadedKnowledge } from '../knowledge/load';
+import { deploymentNames } from '../render/deployment';
 
 export interface KnowledgeInfo {
   documentId: string;
@@ -29,6 +31,8 @@ export interface ServerDeps {
   bot: ActivityHandler;
   /** What each medicine served answers from (GET /healthz). */
   knowledge: KnowledgeInfo[];
+  /** The medicines served: the page, the widget and the channel's bot account are named after them. */
+  medicines: readonly LoadedKnowledge[];
   log: Logger;
   /** When given: turns are timed into it and GET /metrics serves it. */
   metrics?: Metrics;
@@ -158,10 +162,10 @@ function mountMetrics(server: restify.Server, config: Config, metrics: Metrics):
 }
 
 export function createServer(deps: ServerDeps): AppServer {
-  const { config, knowledge, log, metrics } = deps;
+  const { config, knowledge, medicines, log, metrics } = deps;
   const turns = activityTurns(deps);
   const server = restify.createServer({
-    name: 'imnovid-info-bot',
+    name: 'medicine-info-bot',
     handleUncaughtExceptions: false,
     // restify logs whole requests (body, Authorization header) when it cannot format a response.
     log: restifyLogger(log) as restify.ServerOptions['log'],
@@ -174,6 +178,11 @@ export function createServer(deps: ServerDeps): AppServer {
   const directLine = mountDirectLine(server, {
     config,
     log,
+    botAccount: {
+      id: 'medicine-info-bot',
+      name: deploymentNames(medicines, config.deployment).botName,
+      role: 'bot',
+    },
     runTurn: async (activity) => (await turns(activity, '')).status,
   });
 
@@ -190,7 +199,7 @@ export function createServer(deps: ServerDeps): AppServer {
     res.send(result.status, result.body);
   });
 
-  mountWeb(server, { config, log });
+  mountWeb(server, { config, log, medicines });
 
   if (metrics) {
     mountMetrics(server, config, metrics);

@@ -5,7 +5,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import JSZip from 'jszip';
 import type { Config } from '../config';
+import { loadMedicines } from '../knowledge/load';
+import { deploymentNames, textsFor, type ServedMedicine } from '../render/deployment';
 import template from './manifest.template.json';
+import teamsTexts from './texts.json';
 import { validateManifest } from './schema';
 
 const ICON_FILES = ['color.png', 'outline.png'] as const;
@@ -39,6 +42,18 @@ export interface BuildOptions {
   teamScope?: boolean;
   /** Folder holding color.png and outline.png; defaults to this folder. */
   iconsDir?: string;
+  /** The medicines the bot serves, which name the app; by default every medicine under knowledge/medicines. */
+  medicines?: readonly ServedMedicine[];
+}
+
+/** Every medicine, loaded once for all the packages a process builds. */
+let allMedicines: readonly ServedMedicine[] | undefined;
+
+/** The names and descriptions of the app, for what it serves (teams/texts.json). */
+export function appTexts(config: Config, options: BuildOptions = {}): Omit<typeof teamsTexts, 'several'> {
+  const names = deploymentNames(options.medicines ?? (allMedicines ??= loadMedicines()), config.deployment);
+  const { several, ...oneMedicine } = teamsTexts;
+  return textsFor(oneMedicine, several, names);
 }
 
 export interface TeamsPackage {
@@ -162,7 +177,14 @@ export function buildManifest(
     );
   }
 
+  const texts = appTexts(config, options);
   const manifest = fill(template, {
+    NAME_SHORT: texts.nameShort,
+    NAME_FULL: texts.nameFull,
+    DESCRIPTION_SHORT: texts.descriptionShort,
+    DESCRIPTION_FULL: texts.descriptionFull,
+    TAKE_COMMAND: texts.takeCommand,
+    RISK_COMMAND: texts.riskCommand,
     TEAMS_APP_ID: resolveAppId(config, botId),
     BOT_ID: botId,
     DEVELOPER_NAME: config.teams.developerName,

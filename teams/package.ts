@@ -1,20 +1,22 @@
 // npm run package:teams [-- --team-scope] [-- --allow-placeholder] [-- --out path/to/app.zip]
-// Writes teams/build/imnovid-teams-app.zip for upload to Teams. The work is done by buildTeamsPackage.
+// Writes teams/build/<name>-teams-app.zip for upload to Teams (<name>: the medicine's id, or the
+// deployment's name). The work is done by buildTeamsPackage.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../config';
 import { buildTeamsPackage, TeamsPackageError } from './app-package';
-
-const DEFAULT_OUT = join(__dirname, 'build', 'imnovid-teams-app.zip');
+import { loadMedicines } from '../knowledge/load';
+import { deploymentNames } from '../render/deployment';
 
 interface CliArgs {
   allowPlaceholder: boolean;
   teamScope: boolean;
-  out: string;
+  /** Undefined: teams/build/<name>-teams-app.zip. */
+  out?: string;
 }
 
 function parseArgs(argv: string[]): CliArgs {
-  const args: CliArgs = { allowPlaceholder: false, teamScope: false, out: DEFAULT_OUT };
+  const args: CliArgs = { allowPlaceholder: false, teamScope: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--allow-placeholder') args.allowPlaceholder = true;
@@ -36,14 +38,19 @@ export async function runPackageCli(
 ): Promise<number> {
   try {
     const args = parseArgs(argv);
+    const medicines = loadMedicines();
     const pkg = await buildTeamsPackage(config, {
       allowPlaceholder: args.allowPlaceholder,
       teamScope: args.teamScope,
+      medicines,
     });
-    mkdirSync(dirname(args.out), { recursive: true });
-    writeFileSync(args.out, pkg.zip);
+    const out =
+      args.out ??
+      join(__dirname, 'build', `${deploymentNames(medicines, config.deployment).slug}-teams-app.zip`);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, pkg.zip);
     for (const warning of pkg.warnings) log.error(`warning: ${warning}`);
-    log.log(`Wrote ${args.out} (Teams app id ${pkg.manifest.id}, bot id ${pkg.manifest.bots[0].botId}).`);
+    log.log(`Wrote ${out} (Teams app id ${pkg.manifest.id}, bot id ${pkg.manifest.bots[0].botId}).`);
     return 0;
   } catch (error) {
     if (!(error instanceof TeamsPackageError)) throw error;

@@ -16,7 +16,7 @@ import { faqOutcome } from './faqOutcome';
 import { helpReply, menuReply, welcomeReply } from '../dialogs/replies';
 import { type FlowId } from '../dialogs/intents';
 import { flowData } from './fixtures/imnovidFlows';
-import { createSafetyGate } from '../safety/gate';
+import { createSafetyGate, medicineNamesOf } from '../safety/gate';
 import { fillPlaceholders } from '../render/placeholders';
 import {
   ADAPTIVE_CARD,
@@ -47,7 +47,9 @@ const knowledge = loadMedicine('imnovid');
 const { kb, matcher } = knowledge;
 const cardCtx: RenderContext = {
   kb,
-  leafletUrl: config.leafletUrl,
+  // Imnovid's leaflet, from its folder: EMA's product-information PDF, as before medicines had folders.
+  leafletUrl:
+    'https://www.ema.europa.eu/en/documents/product-information/imnovid-epar-product-information_en.pdf',
   emergencyNumber: config.emergencyNumber,
   cards: true,
 };
@@ -171,7 +173,7 @@ function sourceLineOf(container: Json): string | undefined {
 }
 
 /** The leaflet, as a markdown link in the card's text. */
-const leafletLink = `[${texts.leafletAction}](${config.leafletUrl})`;
+const leafletLink = `[${texts.leafletAction}](${cardCtx.leafletUrl})`;
 
 /** A small conversation with the real bot on one channel; 'webchat' renders cards, 'test' text. */
 class Chat {
@@ -250,7 +252,7 @@ describe('cards: one renderer for every reply', () => {
           expect(text).to.include(answerAsText(p, kb));
           expect(text).to.include(expectedSourceLine());
           expect(text.includes(texts.deferral)).to.equal(needsDisclaimer(p));
-          expect(text.includes(`${texts.leafletAction}: ${config.leafletUrl}`)).to.equal(needsDisclaimer(p));
+          expect(text.includes(`${texts.leafletAction}: ${cardCtx.leafletUrl}`)).to.equal(needsDisclaimer(p));
         }
         expect(String(card.fallbackText).startsWith(plain.text)).to.equal(true);
 
@@ -356,7 +358,7 @@ describe('cards: one renderer for every reply', () => {
 
     it('urgent red-flag advice: a prominent card with the safety message, and the same text', async () => {
       const said = 'I have chest pain and it is getting worse';
-      const hit = createSafetyGate().check(said);
+      const hit = createSafetyGate({ medicineNames: medicineNamesOf([knowledge]) }).check(said);
       expect(hit?.level).to.equal('emergency');
       const message = fillPlaceholders(
         hit!.message,

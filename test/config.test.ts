@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { loadConfig } from '../config';
 
 describe('config', () => {
-  it('runs locally with no settings: port 3978, anonymous auth, 112, the EMA leaflet page', () => {
+  it("runs locally with no settings: port 3978, anonymous auth, 112, each medicine's own leaflet", () => {
     const config = loadConfig({});
     expect(config.port).to.equal(3978);
     expect(config.auth).to.deep.equal({
@@ -14,10 +14,10 @@ describe('config', () => {
       MicrosoftAppTenantId: '',
     });
     expect(config.emergencyNumber).to.equal('112');
-    // The product-information PDF (which holds the package leaflet), not EMA's general product page.
-    expect(config.leafletUrl).to.equal(
-      'https://www.ema.europa.eu/en/documents/product-information/imnovid-epar-product-information_en.pdf',
-    );
+    // No leaflet of the deployment's own: each medicine's (test/profile.test.ts), for no country in particular.
+    expect(config.leafletUrl).to.equal('');
+    expect(config.leafletCountry).to.equal('');
+    expect(config.deployment).to.deep.equal({ name: '', launcherText: '' });
     expect(config.logLevel).to.equal('info');
     expect(config.directLine.secret).to.equal('');
     expect(config.directLine.allowedOrigins).to.deep.equal([]);
@@ -69,5 +69,28 @@ describe('config', () => {
       if (before === undefined) delete process.env.PORT;
       else process.env.PORT = before;
     }
+  });
+
+  it('reads the leaflet and the deployment names, and refuses values that would show wrongly', () => {
+    const config = loadConfig({
+      LEAFLET_URL: ' https://hospital.example/leaflet.pdf ',
+      LEAFLET_COUNTRY: 'DE',
+      DEPLOYMENT_NAME: ' St Example medicines ',
+      LAUNCHER_TEXT: 'Questions about your treatment?',
+    });
+    expect(config.leafletUrl).to.equal('https://hospital.example/leaflet.pdf');
+    expect(config.leafletCountry).to.equal('de');
+    expect(config.deployment).to.deep.equal({
+      name: 'St Example medicines',
+      launcherText: 'Questions about your treatment?',
+    });
+    expect(() => loadConfig({ LEAFLET_URL: 'leaflet.pdf' })).to.throw(
+      /LEAFLET_URL must be an http\(s\) address/,
+    );
+    expect(() => loadConfig({ LEAFLET_COUNTRY: 'deu' })).to.throw(/LEAFLET_COUNTRY must be a two-letter/);
+    expect(() => loadConfig({ DEPLOYMENT_NAME: 'x'.repeat(31) })).to.throw(
+      /DEPLOYMENT_NAME must be one line of at most 30/,
+    );
+    expect(() => loadConfig({ LAUNCHER_TEXT: 'a\nb' })).to.throw(/LAUNCHER_TEXT must be one line/);
   });
 });

@@ -21,7 +21,7 @@ import {
 } from './eval/metrics';
 import { loadConversations, recogniserPredictor, scoreConversations } from './eval/conversations';
 import { createRecogniser } from '../dialogs/recogniser';
-import { createSafetyGate } from '../safety/gate';
+import { createSafetyGate, medicineNamesOf } from '../safety/gate';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -199,7 +199,7 @@ describe('matcher evaluation', () => {
 describe('recogniser evaluation (the bot as a patient meets it: parts, follow-ups, flows)', () => {
   const recogniser = createRecogniser({
     formulary: createFormulary([{ ...loadMedicine('imnovid'), matcher: createMatcher(kb) }]),
-    safety: createSafetyGate(),
+    safety: createSafetyGate({ medicineNames: medicineNamesOf([{ kb }]) }),
   });
   const run = (file: string) =>
     scoreConversations(loadConversations(file, ids), recogniserPredictor(recogniser, kb));

@@ -7,7 +7,7 @@ import type { KnowledgeBase } from '../knowledge/types';
 import type { Matcher } from '../knowledge/match/matcher';
 import { createRecogniser, type PartResult } from '../dialogs/recogniser';
 import { faqReply, type FaqOutcome } from '../dialogs/faq';
-import { createSafetyGate } from '../safety/gate';
+import { createSafetyGate, medicineNamesOf } from '../safety/gate';
 
 export function faqOutcome(
   kb: KnowledgeBase,
@@ -16,7 +16,7 @@ export function faqOutcome(
 ): FaqOutcome & { part: PartResult } {
   const recognition = createRecogniser({
     formulary: createFormulary([{ ...loadMedicine('imnovid'), kb, matcher }]),
-    safety: createSafetyGate(),
+    safety: createSafetyGate({ medicineNames: medicineNamesOf([{ kb }]) }),
   }).recognise(text);
   const part = recognition.parts[0];
   if (!part) throw new Error('the message was not read as a question');

@@ -237,6 +237,7 @@ describe('turn error handler', () => {
       adapter,
       bot: new FailingBot(),
       knowledge: [loadMedicine('imnovid').info],
+      medicines: [loadMedicine('imnovid')],
       log,
     });
     const base = `http://127.0.0.1:${await listen(server, 0)}`;

@@ -3,15 +3,15 @@
 // characters, look-alike letters or fullwidth forms, and no English message of any evaluation set taken
 // for another language.
 import { expect } from 'chai';
-import examples from '../safety/examples.json';
+import examples from './safety-examples.json';
 import patterns from '../safety/patterns.json';
-import { createSafetyGate } from '../safety/gate';
+import { createSafetyGate, medicineNamesOf } from '../safety/gate';
 import { languages } from '../safety/languages';
 import { englishMessages, loadSafetySet, scoreSafety } from './eval/safety';
 import { createHarness, knowledge, textOf } from './dialogs.harness';
 import { answerAsText } from '../render/renderer';
 
-const gate = createSafetyGate();
+const gate = createSafetyGate({ medicineNames: medicineNamesOf([knowledge]) });
 const redFlagCategories = new Set(
   patterns.categories.filter((c) => c.level !== 'defer').map((c) => c.category),
 );

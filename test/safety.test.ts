@@ -1,22 +1,32 @@
-// The safety gate, data-driven from safety/examples.json: each red flag and request for a personal
+// The safety gate, data-driven from test/safety-examples.json: each red flag and request for a personal
 // decision is caught with the right category, and the real bot replies with the urgent or deferral
 // text without matching it; ordinary questions, every button and every knowledge-base phrasing pass.
 import { expect } from 'chai';
-import examples from '../safety/examples.json';
+import examples from './safety-examples.json';
 import patterns from '../safety/patterns.json';
 import { flows } from './fixtures/imnovidFlows';
 import texts from '../render/texts.json';
+import { languages } from '../safety/languages';
 import { fillPlaceholders } from '../render/placeholders';
-import { createSafetyGate, createSafetyCorrector, type SafetyLevel } from '../safety/gate';
+import {
+  createSafetyGate,
+  createSafetyCorrector,
+  medicineNamesOf,
+  safetyMessage,
+  type SafetyLevel,
+} from '../safety/gate';
 import { createHarness, knowledge, textOf, cardOf, type Harness } from './dialogs.harness';
 import { answerAsText, templateValues } from '../render/renderer';
 
-const gate = createSafetyGate();
+const gate = createSafetyGate({ medicineNames: medicineNamesOf([knowledge]) });
 
+/** Each category's level and what an Imnovid patient reads (its own wording from its folder, else the generic). */
 const templates = new Map<string, { level: SafetyLevel; message: string }>(
-  patterns.categories.map(
-    (c) => [c.category, { level: c.level as SafetyLevel, message: c.message.text }] as const,
-  ),
+  patterns.categories.map((c) => {
+    const level = c.level as SafetyLevel;
+    const hit = { level, category: c.category, language: 'en', message: c.message.text };
+    return [c.category, { level, message: safetyMessage(hit, knowledge.profile) }] as const;
+  }),
 );
 const thenAnswers = new Set(
   patterns.categories.filter((c) => (c as { thenAnswer?: boolean }).thenAnswer).map((c) => c.category),
@@ -143,7 +153,7 @@ describe('safety: red flags the review found reaching the answers', () => {
 
   for (const [text, category] of found) {
     it(`"${text}" → ${category}, with no knowledge-base answer`, async () => {
-      expect(examples.caught, 'listed in examples.json').to.deep.include({ text, category });
+      expect(examples.caught, 'listed in safety-examples.json').to.deep.include({ text, category });
       expect(gate.check(text)?.category).to.equal(category);
       const h = createHarness();
       const reply = textOf(await h.say(text));
@@ -247,8 +257,9 @@ describe('safety: replies', () => {
 
   it('gives self-harm crisis support, and tells a suspected pregnancy to stop and call the doctor', () => {
     expect(gate.check('i want to end my life')?.message).to.match(/crisis line/);
-    expect(gate.check('i think im pregnant')?.message).to.match(/stop taking the medicine/);
-    expect(gate.check('i think im pregnant')?.message).to.match(/doctor immediately/);
+    const pregnant = safetyMessage(gate.check('i think im pregnant')!, knowledge.profile);
+    expect(pregnant).to.match(/stop taking the medicine/);
+    expect(pregnant).to.match(/doctor immediately/);
   });
 
   it('a deferral never answers yes or no', () => {
@@ -385,5 +396,72 @@ describe('safety: misses found by the QA review', () => {
       expect(hit?.message, text).to.match(/bruising/);
       expect(hit?.message, text).to.match(/doctor/);
     }
+  });
+});
+
+describe('safety: wording per medicine, detection for all', () => {
+  // Imnovid's wording as it was before it moved to its folder: its patients read exactly this.
+  const IMNOVID_SHARING =
+    "Imnovid is prescribed for one person only: please don't give your capsules to anyone else or take anyone else's. Because it can harm an unborn child, it is supplied under a pregnancy prevention programme. Talk to your doctor or pharmacist.";
+  const IMNOVID_PREGNANCY =
+    "If you think you might be pregnant, stop taking the medicine and contact your doctor immediately, day or night, as the pregnancy prevention programme requires; don't take it again until your doctor tells you to. If you are a man and your partner might be pregnant, tell your doctor immediately. If you cannot reach them, call {emergency}.";
+  const IMNOVID_PREGNANCY_DE =
+    'Wenn Sie schwanger sein könnten, nehmen Sie das Arzneimittel nicht weiter ein und wenden Sie sich sofort an Ihre Ärztin oder Ihren Arzt; so verlangt es das Schwangerschaftsverhütungsprogramm. Nehmen Sie es erst wieder ein, wenn Ihre Ärztin oder Ihr Arzt es Ihnen sagt. Wenn Ihre Partnerin schwanger sein könnte, informieren Sie sofort Ihre Ärztin oder Ihren Arzt. Bei starken Beschwerden rufen Sie {emergency} an.';
+  const sharing = gate.check('can I give my capsules to my husband')!;
+  const pregnant = gate.check('i think im pregnant')!;
+  const pregnantDe = gate.check('Ich glaube, ich bin schwanger, was soll ich tun?')!;
+  const other = { displayName: 'Zentravo' };
+
+  it("gives Imnovid patients Imnovid's own sharing and pregnancy wording, in English and German", () => {
+    expect([sharing.category, pregnant.category, pregnantDe.category]).to.deep.equal([
+      'sharing',
+      'pregnancy',
+      'pregnancy',
+    ]);
+    expect(pregnantDe.language).to.equal('de');
+    expect(safetyMessage(sharing, knowledge.profile)).to.equal(IMNOVID_SHARING);
+    expect(safetyMessage(pregnant, knowledge.profile)).to.equal(IMNOVID_PREGNANCY);
+    expect(safetyMessage(pregnantDe, knowledge.profile)).to.equal(IMNOVID_PREGNANCY_DE);
+  });
+
+  it('gives a medicine without a programme the generic wording, with its name or "this medicine"', () => {
+    expect(safetyMessage(sharing, other)).to.match(/^Zentravo is prescribed for one person only/);
+    expect(sharing.message).to.match(/^This medicine is prescribed for one person only/);
+    for (const text of [
+      safetyMessage(sharing, other),
+      safetyMessage(pregnant, other),
+      safetyMessage(pregnantDe, other),
+      sharing.message,
+      pregnant.message,
+    ]) {
+      expect(text).not.to.match(/programm|imnovid/i);
+      expect(text).not.to.match(/\{medicine\}/i);
+    }
+    expect(safetyMessage(pregnant, other)).to.match(/keep taking Zentravo/);
+    // Another language without the medicine's own wording: the urgent wording of that language.
+    const german = languages.find((l) => l.language === 'de')!;
+    expect(safetyMessage(pregnantDe, other)).to.equal(german.messages.urgent!.text);
+  });
+
+  it('keeps the information line and the language notice the same for every medicine', () => {
+    const info = gate.check('is fever a side effect?')!;
+    expect(info.level).to.equal('information');
+    expect(safetyMessage(info, knowledge.profile)).to.equal(patterns.information.message.text);
+    expect(safetyMessage(info, other)).to.equal(patterns.information.message.text);
+  });
+
+  it('finds a red flag naming any medicine served, and none named by a medicine not served', () => {
+    const both = createSafetyGate({ medicineNames: ['Imnovid', 'pomalidomide', 'Zentravo', 'lumivastat'] });
+    const none = createSafetyGate({ medicineNames: [] });
+    for (const name of ['imnovid', 'pomalidomide', 'zentravo', 'lumivastat']) {
+      expect(both.check(`my son swallowed a ${name}`)?.category, name).to.equal('child-swallowed');
+      expect(both.check(`can my wife try some of my ${name}`)?.category, name).to.equal('sharing');
+      // Polish and Spanish take endings on the name.
+      expect(both.check(`za duzo ${name}u`)?.category, name).to.equal('overdose');
+    }
+    expect(gate.check('can my wife try some of my zentravo')?.category).to.not.equal('sharing');
+    expect(none.check('can my wife try some of my imnovid')?.category).to.not.equal('sharing');
+    // Without names the gate still works on everything else.
+    expect(none.check('i have chest pain')?.level).to.equal('emergency');
   });
 });

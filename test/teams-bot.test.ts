@@ -337,7 +337,9 @@ describe('Teams: the bot in Microsoft Teams', () => {
       for (const action of actions) {
         expect(String(action.title ?? '').trim(), 'title').not.to.equal('');
         if (action.type === 'Action.OpenUrl') {
-          expect(action.url).to.equal(config.leafletUrl);
+          expect(action.url).to.equal(
+            'https://www.ema.europa.eu/en/documents/product-information/imnovid-epar-product-information_en.pdf',
+          );
           continue;
         }
         // A long answer's "Show more" opens the rest in place, with no round trip.

@@ -180,6 +180,51 @@ describe('Teams app package', () => {
       });
     }
 
+    it('names the app after the one medicine served, from its folder, as it was named before', () => {
+      const { manifest } = buildManifest(configWith());
+      expect(manifest.name).to.deep.equal({
+        short: 'Imnovid info',
+        full: 'Imnovid (pomalidomide) patient information',
+      });
+      expect(manifest.description.short).to.equal(
+        'Answers from the EMA overview of Imnovid. Not medical advice.',
+      );
+      expect(manifest.description.full).to.match(
+        /^Imnovid info answers common questions about Imnovid \(pomalidomide\) using only the information in the European Medicines Agency \(EMA\) public overview of the medicine, such as/,
+      );
+      expect(manifest.bots[0].commandLists[0]!.commands.map((c) => c.description)).to.deep.equal([
+        'How Imnovid is taken, as described in the EMA overview.',
+        'The main risks of Imnovid and who should not take it, from the EMA overview.',
+        'What this bot can answer, and where its information comes from.',
+      ]);
+    });
+
+    it('names the app after DEPLOYMENT_NAME when it serves several medicines, and stays valid', () => {
+      const medicines = [
+        {
+          id: 'imnovid',
+          kb: { medicine: 'Imnovid', activeSubstance: 'pomalidomide' },
+          profile: { displayName: 'Imnovid' },
+        },
+        {
+          id: 'zentravo',
+          kb: { medicine: 'Zentravo', activeSubstance: 'lumivastat' },
+          profile: { displayName: 'Zentravo' },
+        },
+      ];
+      const { manifest } = buildManifest(configWith({ DEPLOYMENT_NAME: 'St Example medicines' }), {
+        medicines,
+      });
+      expect(validateManifest(manifest).errors).to.deep.equal([]);
+      expect(manifest.name.short).to.equal('St Example medicines');
+      const texts = JSON.stringify([manifest.name, manifest.description, manifest.bots]);
+      expect(texts).not.to.match(/imnovid|zentravo|pomalidomide|lumivastat|\{\w+\}/i);
+      expect(manifest.description.short).to.match(/your medicines/);
+      // No name configured: a generic one.
+      const generic = buildManifest(configWith(), { medicines }).manifest;
+      expect(generic.name.short).to.equal('Medicine information');
+    });
+
     it('says it uses the EMA overview of Imnovid and is not medical advice', () => {
       const { manifest } = buildManifest(configWith());
       for (const text of [manifest.description.short, manifest.description.full]) {

@@ -50,7 +50,7 @@ export interface DirectLineChannel {
 /** Servers ping their streams this often by default (ms); a stream silent for two periods is dropped. */
 const DEFAULT_PING_INTERVAL_MS = 30_000;
 
-const DEFAULT_BOT: Account = { id: 'imnovid-info-bot', name: 'Imnovid information', role: 'bot' };
+const DEFAULT_BOT: Account = { id: 'medicine-info-bot', name: 'Medicine information', role: 'bot' };
 
 /** http://127.0.0.1:PORT (or the specific address the server is bound to) while the server listens. */
 function localBaseOf(server: restify.Server): string | undefined {

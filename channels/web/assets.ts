@@ -4,7 +4,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import webTexts from './texts.json';
 
 const JS_TYPE = 'application/javascript; charset=utf-8';
 
@@ -64,7 +63,8 @@ export interface WebAssets {
   webChat: Asset & { packageVersion: string; urlPath: string };
   chatJs: Asset;
   chatCss: Asset;
-  embedJs: Asset;
+  /** embed.js as written, before its texts are filled in (embedScript). */
+  embedSource: Buffer;
   demoCss: Asset;
 }
 
@@ -79,15 +79,27 @@ export function loadAssets(): WebAssets {
   return cached;
 }
 
-function embedScript(source: Buffer): Buffer {
-  const text = source.toString('utf8');
-  if (!text.includes(EMBED_TEXTS_MARKER)) throw new Error('embed.js lacks its texts marker');
+/** Widget scripts by their texts: the texts depend on what a server serves, and tests run several servers. */
+const embedScripts = new Map<string, Asset>();
+
+/** embed.js with the widget's texts (launcher, headings) filled in. */
+export function embedScript(assets: WebAssets, widgetTexts: Record<string, string>): Asset {
   // JSON is valid JavaScript; escaping "<" keeps a "</script>" in a text from ending an inline copy.
-  const json = JSON.stringify(webTexts.widget).replace(/</g, '\\u003c');
-  return Buffer.from(
-    text.replace(EMBED_TEXTS_MARKER, () => json),
-    'utf8',
-  );
+  const json = JSON.stringify(widgetTexts).replace(/</g, '\\u003c');
+  let asset = embedScripts.get(json);
+  if (!asset) {
+    const text = assets.embedSource.toString('utf8');
+    if (!text.includes(EMBED_TEXTS_MARKER)) throw new Error('embed.js lacks its texts marker');
+    asset = makeAsset(
+      Buffer.from(
+        text.replace(EMBED_TEXTS_MARKER, () => json),
+        'utf8',
+      ),
+      JS_TYPE,
+    );
+    embedScripts.set(json, asset);
+  }
+  return asset;
 }
 
 function readAssets(): WebAssets {
@@ -102,7 +114,7 @@ function readAssets(): WebAssets {
     webChat: { ...bundle, packageVersion: pkg.version, urlPath: `/static/webchat-${pkg.version}.js` },
     chatJs: js('chat.js'),
     chatCss: css('chat.css'),
-    embedJs: makeAsset(embedScript(readFileSync(join(dir, 'embed.js'))), JS_TYPE),
+    embedSource: readFileSync(join(dir, 'embed.js')),
     demoCss: css('demo.css'),
   };
 }

@@ -3,8 +3,18 @@
 import type * as restify from 'restify';
 import type { Config } from '../../config';
 import type { Logger } from '../../shared/log';
-import { gzipOf, loadAssets, type Asset } from './assets';
-import { BOT_NAME, DEFAULT_ACCENT, renderChatPage, renderDemoPage, webTexts, type PageConfig } from './pages';
+import { leafletFor } from '../../knowledge/profile';
+import type { LoadedKnowledge } from '../../knowledge/load';
+import { deploymentNames, type DeploymentNames } from '../../render/deployment';
+import { embedScript, gzipOf, loadAssets, type Asset } from './assets';
+import {
+  DEFAULT_ACCENT,
+  renderChatPage,
+  renderDemoPage,
+  webTextsFor,
+  type PageConfig,
+  type WebTexts,
+} from './pages';
 import { azureDirectLineBase, contentSecurityPolicy, pageHeaders } from './security';
 import { mountTokenEndpoint, TOKEN_PATH } from './token';
 import { DIRECT_LINE_PREFIX } from '../directline/paths';
@@ -12,6 +22,8 @@ import { DIRECT_LINE_PREFIX } from '../directline/paths';
 export interface WebDeps {
   config: Config;
   log: Logger;
+  /** The medicines served: the page and the widget are named after them. */
+  medicines: readonly LoadedKnowledge[];
 }
 
 type CachePolicy = 'immutable' | 'revalidate' | 'short';
@@ -60,10 +72,10 @@ function serveAsset(
   };
 }
 
-function pageConfig(config: Config): PageConfig {
+function pageConfig(config: Config, names: DeploymentNames, webTexts: WebTexts): PageConfig {
   const azure = config.directLine.secret.length > 0;
   return {
-    botName: BOT_NAME,
+    botName: names.botName,
     accent: DEFAULT_ACCENT,
     avatars: webTexts.avatars,
     status: webTexts.status,
@@ -75,11 +87,25 @@ function pageConfig(config: Config): PageConfig {
 }
 
 export function mountWeb(server: restify.Server, deps: WebDeps): void {
-  const { config, log } = deps;
+  const { config, log, medicines } = deps;
   const assets = loadAssets();
   const azure = config.directLine.secret.length > 0;
-  const chatHtml = renderChatPage(assets, pageConfig(config), config.emergencyNumber, config.leafletUrl);
-  const demoHtml = renderDemoPage(assets, '/embed.js', DEFAULT_ACCENT);
+  const names = deploymentNames(medicines, config.deployment);
+  const webTexts = webTextsFor(names);
+  // With several medicines the header links no leaflet: each answer links its own medicine's.
+  const leafletUrl = medicines.length === 1 ? leafletFor(medicines[0]!.profile, config) : undefined;
+  const chatHtml = renderChatPage(
+    assets,
+    pageConfig(config, names, webTexts),
+    config.emergencyNumber,
+    leafletUrl,
+    webTexts,
+  );
+  const demoMedicines = medicines.map((m) => ({
+    name: m.profile.displayName,
+    substance: m.kb.activeSubstance,
+  }));
+  const demoHtml = renderDemoPage(assets, '/embed.js', DEFAULT_ACCENT, webTexts, demoMedicines);
 
   const sendPage = (html: string, frameableByAllowedOrigins: boolean): restify.RequestHandler => {
     const body = Buffer.from(html, 'utf8');
@@ -107,7 +133,9 @@ export function mountWeb(server: restify.Server, deps: WebDeps): void {
   // Loaded by <script> on other sites: say so for sites that isolate with COEP/CORP.
   getAndHead(
     '/embed.js',
-    serveAsset(assets.embedJs, 'short', { 'Cross-Origin-Resource-Policy': 'cross-origin' }),
+    serveAsset(embedScript(assets, webTexts.widget), 'short', {
+      'Cross-Origin-Resource-Policy': 'cross-origin',
+    }),
   );
 
   mountTokenEndpoint(server, { config, log });

@@ -1,20 +1,32 @@
 // HTML of the chat page (GET /) and the sample hospital page (GET /demo). No inline scripts:
 // the page configuration travels as inert JSON that chat.js reads.
 import { fillPlaceholders } from '../../render/placeholders';
+import { textsFor, type DeploymentNames } from '../../render/deployment';
 import type { WebAssets } from './assets';
-import botTexts from '../../render/texts.json';
-import webTexts from './texts.json';
-
-/** The bot's display name, shared with the cards (render/texts.json). */
-export const BOT_NAME = botTexts.botName;
+import allWebTexts from './texts.json';
 /**
  * The one accent colour (issue 14): the page, the widget's default, the Teams manifest and icon, the README's
  * embed example. 6.7:1 against white, so it passes WCAG AA for text and icons.
  */
 export const DEFAULT_ACCENT = '#0b5cad';
 
-export type WebTexts = typeof webTexts;
-export { webTexts };
+const { several, ...oneMedicine } = allWebTexts;
+export type WebTexts = typeof oneMedicine;
+
+/** The page's and widget's wording for what is served: named after the one medicine, or for several. */
+export function webTextsFor(names: DeploymentNames): WebTexts {
+  const texts = textsFor(oneMedicine, several, names);
+  return names.launcherText ? { ...texts, widget: { ...texts.widget, launcher: names.launcherText } } : texts;
+}
+
+/** The id of the page's configuration element, which chat.js reads. */
+export const PAGE_CONFIG_ID = 'medicine-chat-config';
+
+/** A medicine on the demo page. */
+export interface DemoMedicine {
+  name: string;
+  substance: string;
+}
 
 export interface PageConfig {
   botName: string;
@@ -46,11 +58,16 @@ function telHref(phone: string): string {
   return `tel:${phone.replace(/\s+/g, '')}`;
 }
 
+/**
+ * @param leafletUrl the package leaflet of the one medicine served; undefined with several, where each
+ *   answer carries its own medicine's leaflet instead.
+ */
 export function renderChatPage(
   assets: WebAssets,
   config: PageConfig,
   emergencyNumber: string,
-  leafletUrl: string,
+  leafletUrl: string | undefined,
+  webTexts: WebTexts,
 ): string {
   const values = { botName: config.botName, emergency: emergencyNumber };
   const text = (template: string): string => escapeHtml(fillPlaceholders(template, values));
@@ -60,6 +77,10 @@ export function renderChatPage(
     escapeHtml(emergencyNumber),
     `<a class="page-tel" href="${escapeHtml(telHref(emergencyNumber))}"><strong>${escapeHtml(emergencyNumber)}</strong></a>`,
   );
+  const leaflet =
+    leafletUrl === undefined
+      ? ''
+      : ` <a class="page-leaflet" href="${escapeHtml(leafletUrl)}" target="_blank" rel="noopener">${text(webTexts.page.leaflet)}</a>`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -67,7 +88,7 @@ export function renderChatPage(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${text(webTexts.page.title)}</title>
 <link rel="stylesheet" href="/static/chat.css?v=${assets.chatCss.version}">
-<script type="application/json" id="imnovid-config">${inertJson(config)}</script>
+<script type="application/json" id="${PAGE_CONFIG_ID}">${inertJson(config)}</script>
 <script src="${assets.webChat.urlPath}" defer></script>
 <script src="/static/chat.js?v=${assets.chatJs.version}" defer></script>
 </head>
@@ -80,7 +101,7 @@ export function renderChatPage(
 </div>
 <details class="page-about" id="page-about" open>
 <summary>${text(webTexts.page.about)}</summary>
-<p class="page-note">${text(webTexts.page.note)} <a class="page-leaflet" href="${escapeHtml(leafletUrl)}" target="_blank" rel="noopener">${text(webTexts.page.leaflet)}</a></p>
+<p class="page-note">${text(webTexts.page.note)}${leaflet}</p>
 </details>
 <button type="button" class="chat-save" id="chat-save" hidden>${text(webTexts.save.button)}</button>
 </header>
@@ -95,9 +116,22 @@ export function renderChatPage(
 }
 
 /** A made-up hospital page showing how a webmaster embeds the widget with one script tag. */
-export function renderDemoPage(assets: WebAssets, embedSrc: string, accent: string): string {
+export function renderDemoPage(
+  assets: WebAssets,
+  embedSrc: string,
+  accent: string,
+  webTexts: WebTexts,
+  medicines: readonly DemoMedicine[],
+): string {
   const tag = (src: string): string =>
     `<script src="${src}" data-position="right" data-accent="${accent}" data-offset="20" data-title="${escapeHtml(webTexts.widget.launcher)}" data-lang="en" defer></script>`;
+  const named = medicines.map((m) => escapeHtml(`${m.name} (${m.substance})`));
+  const list =
+    named.length === 1 ? named[0] : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`;
+  const sections = named.map(
+    (name) => `<h2>${name}</h2>
+<p>Ask your care team about how to take your medicine and about its side effects. Bring your patient card to every appointment.</p>`,
+  );
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -115,11 +149,10 @@ export function renderDemoPage(assets: WebAssets, embedSrc: string, accent: stri
 <h1>Haematology clinic: your medicines</h1>
 <section id="clinic">
 <h2>Living with multiple myeloma</h2>
-<p>This page is a demonstration of the chat widget as a hospital would embed it. The button in the corner opens a chat that answers common questions about Imnovid (pomalidomide) using the European Medicines Agency overview.</p>
+<p>This page is a demonstration of the chat widget as a hospital would embed it. The button in the corner opens a chat that answers common questions about ${list} using the European Medicines Agency overview.</p>
 </section>
 <section id="medicines">
-<h2>Imnovid (pomalidomide)</h2>
-<p>Ask your care team about how to take your capsules, side effects and pregnancy prevention. Bring your patient card to every appointment.</p>
+${sections.join('\n')}
 <p><button type="button" class="site-button">A button of the host page</button></p>
 </section>
 <section id="contact">

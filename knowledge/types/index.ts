@@ -68,3 +68,49 @@ export interface CuratedFlow {
   whenAmbiguous?: 'first' | 'ask';
   options: CuratedFlowOption[];
 }
+
+/** A text of the bot's own in another language, with its English back-translation for review. */
+export interface TranslatedWording {
+  text: string;
+  back: string;
+}
+
+/** Who checked a text, as in safety/patterns.json. */
+export interface WordingReview {
+  status: string;
+  reviewedBy: string | null;
+  reviewedOn: string | null;
+}
+
+/**
+ * A medicine's own wording for one safety category, in place of the generic one: English, and optionally
+ * other languages of the gate. {medicine}, {Medicine} and {emergency} are filled in.
+ */
+export interface SafetyWording {
+  text: string;
+  review?: WordingReview;
+  translations?: Record<string, TranslatedWording>;
+}
+
+/**
+ * knowledge/medicines/<id>/medicine.json: what the patient sees that is particular to this medicine,
+ * beyond its knowledge base. Every field is optional; what is left out is worked out from the kb.
+ */
+export interface MedicineProfile {
+  /** The name shown in titles and in the bot's name ("<name> info"); by default the kb's medicine. */
+  displayName?: string;
+  /**
+   * The package leaflet by country: "default" and lower-case ISO 3166 codes ("de"). By default the EMA
+   * product-information PDF named after the medicine, which holds the leaflet.
+   */
+  leaflets?: Record<string, string>;
+  /** Safety wording by category id of safety/patterns.json ("sharing", "pregnancy"). */
+  safety?: Record<string, SafetyWording>;
+}
+
+/** A profile with its defaults filled in. */
+export interface ResolvedProfile {
+  displayName: string;
+  leaflets: { default: string } & Record<string, string>;
+  safety: Record<string, SafetyWording>;
+}

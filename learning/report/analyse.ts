@@ -1,7 +1,7 @@
 // What `npm run report` prints, computed from the records (issue 13, learn from unanswered questions):
 // the unanswered questions grouped when they are near-duplicates (Jaccard similarity of the matcher's
 // normalised tokens), the pairs with the worst helpful ratio, and phrasings that could become alternates
-// of existing pairs. It only suggests: a person edits knowledge/medicines/imnovid/curation.json.
+// of existing pairs. It only suggests: a person edits the medicine's knowledge/medicines/<id>/curation.json.
 import type { FeedbackRecord, LearningRecord, UnansweredRecord } from '../records';
 import { MEDICINE_TOKEN, OFF_TOPIC_TOKEN } from '../../knowledge/match/normalise';
 import { basicForm } from '../../text/normal';
@@ -158,6 +158,8 @@ export function formatReport(
   report: Report,
   questionOf: (pairId: string) => string | undefined,
   top = 20,
+  /** Where a person adds the alternates: the medicine's curation file. */
+  curationFile = 'knowledge/medicines/<id>/curation.json',
 ): string {
   const lines: string[] = [];
   const pair = (id: string): string => {
@@ -185,10 +187,7 @@ export function formatReport(
     lines.push(
       `  ${pair(p.pairId)}: ${p.helpful} helpful, ${p.notHelpful} not helpful (${Math.round(p.ratio * 100)} % helpful)`,
     );
-  lines.push(
-    '',
-    'Suggested alternate phrasings (add to the pair in knowledge/medicines/imnovid/curation.json if right):',
-  );
+  lines.push('', `Suggested alternate phrasings (add to the pair in ${curationFile} if right):`);
   if (report.alternates.length === 0) lines.push('  none');
   for (const s of report.alternates.slice(0, top)) {
     lines.push(`  ${pair(s.pairId)}:`);

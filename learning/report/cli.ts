@@ -2,7 +2,7 @@
 // the most frequent unanswered questions grouped, the pairs with the worst helpful ratio, and alternate
 // phrasings for existing pairs. Reads the Blob container when AZURE_STORAGE_CONNECTION_STRING is set,
 // else UNANSWERED_FILE; `--file PATH` reads that file instead, `--top N` limits each list (default 20).
-// It only prints: a person decides and edits knowledge/medicines/imnovid/curation.json.
+// It only prints: a person decides and edits the medicine's knowledge/medicines/<id>/curation.json.
 import { loadConfig } from '../../config';
 import { loadMedicines } from '../../knowledge/load';
 import { recordStoreFor } from '../recorder';
@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   const questions = new Map(knowledge.kb.pairs.map((p) => [p.id, p.question]));
   const report = analyse(records, { tokens: groupingTokens((text) => knowledge.matcher.analyse(text)) });
   console.log(`Unanswered-questions report from ${source}`);
-  console.log(formatReport(report, (id) => questions.get(id), top));
+  console.log(
+    formatReport(report, (id) => questions.get(id), top, `knowledge/medicines/${knowledge.id}/curation.json`),
+  );
 }
 
 main().catch((err: Error) => {

@@ -23,7 +23,7 @@ import { launchBrowser } from './launch';
 const kb = kbJson as unknown as KnowledgeBase;
 const shortLabels: Record<string, string> = presentation.short;
 const HOSPITAL = 'http://hospital.test';
-const STORAGE_KEY = 'imnovid-chat:local';
+const STORAGE_KEY = 'medicine-chat:local';
 const SENDBOX = '[data-id="webchat-sendbox-input"]';
 const WAIT_MS = 10_000;
 
@@ -314,7 +314,7 @@ describe('browser: chat page, widget and accessibility (headless Chromium)', fun
       expect(await welcome.locator('button.ac-pushButton', { hasText: button.title }).count()).to.equal(1);
     }
     expect(await page.locator('.webchat__upload-button').count()).to.equal(0);
-    expect(await page.locator('h1').innerText()).to.equal(botTexts.botName);
+    expect(await page.locator('h1').innerText()).to.equal('Imnovid info');
     // The bot's avatar initials come from the page's styleOptions.
     expect(
       await page.locator('.webchat__initialsAvatar__initials', { hasText: webTexts.avatars.bot }).count(),
@@ -479,7 +479,7 @@ describe('browser: chat page, widget and accessibility (headless Chromium)', fun
   /** Whether the widget's element `selector` (in its shadow root) has the keyboard focus. */
   async function widgetFocus(selector: string): Promise<boolean> {
     return page.evaluate((sel) => {
-      const host = document.getElementById('imnovid-chat-widget');
+      const host = document.getElementById('medicine-chat-widget');
       const focused = host?.shadowRoot?.activeElement;
       return document.activeElement === host && !!focused && focused.matches(sel);
     }, selector);
@@ -607,7 +607,7 @@ describe('browser: chat page, widget and accessibility (headless Chromium)', fun
     await launcher.click();
     const iframe = page.locator('iframe');
     expect(await iframe.getAttribute('sandbox')).to.contain('allow-scripts');
-    expect(await iframe.getAttribute('title')).to.equal(webTexts.widget.frameTitle);
+    expect(await iframe.getAttribute('title')).to.equal('Chat: questions about Imnovid');
     const welcome = await waitForWelcome(page.frameLocator('iframe'));
     expect(await cardText(welcome)).to.contain(plain(botTexts.welcome[1]));
 
@@ -686,7 +686,7 @@ describe('browser: chat page, widget and accessibility (headless Chromium)', fun
           expect(azure.tokenRequests).to.have.length(1);
           expect(azure.tokenRequests[0].authorization).to.equal(`Bearer ${secret}`);
           expect(azure.tokenRequests[0].body.trustedOrigins).to.deep.equal([webBase]);
-          const saved = await page.evaluate(() => sessionStorage.getItem('imnovid-chat:azure'));
+          const saved = await page.evaluate(() => sessionStorage.getItem('medicine-chat:azure'));
           expect(JSON.parse(saved ?? '{}').userId).to.equal(azure.tokenRequests[0].body.user.id);
           expect(saved).to.not.contain(secret);
           const texts = await Promise.all(received);
@@ -724,7 +724,9 @@ describe('browser: chat page, widget and accessibility (headless Chromium)', fun
     await ask(page, 'What is Imnovid used for?');
     const saved = await saveConversation(page);
     expect(saved.name).to.match(/^imnovid-conversation-\d{4}-\d{2}-\d{2}\.txt$/);
-    expect(saved.text).to.contain(webTexts.save.note);
+    expect(saved.text).to.contain(
+      'Answers come from the European Medicines Agency (EMA) overview of Imnovid. They do not replace advice from your doctor, nurse or pharmacist.',
+    );
     expect(saved.text).to.contain(botTexts.welcome[1]);
     expect(saved.text).to.contain(`${webTexts.save.you}:\nWhat is Imnovid used for?`);
     expect(saved.text).to.contain(pair('what.overview').answer[0]);

@@ -7,6 +7,7 @@ import { silentLogger, type Logger } from '../../shared/log';
 import { createServer, listen } from '../../server/app';
 import { HttpCloudAdapter } from '../../server/adapter';
 import { mountDirectLine } from '../../channels/directline';
+import { loadMedicine } from '../../knowledge/load';
 import {
   EchoBot,
   afterThisTest,
@@ -34,7 +35,14 @@ function createEchoApp(config: Config, bot = new EchoBot()): ReturnType<typeof c
     pairs: 0,
     version: 'test',
   };
-  return createServer({ config, adapter, bot, knowledge: [knowledge], log: silentLogger });
+  return createServer({
+    config,
+    adapter,
+    bot,
+    knowledge: [knowledge],
+    medicines: [loadMedicine('imnovid')],
+    log: silentLogger,
+  });
 }
 
 async function startWithCreateServer(config: Config): Promise<Running> {

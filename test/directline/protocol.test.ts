@@ -53,7 +53,7 @@ describe('local Direct Line channel', function () {
       const log = await waitForTexts(base, named, ['echo: hi']);
       const echo = log.find((a) => a.text === 'hi')!;
       expect(echo.from?.id).to.equal('patient-42');
-      expect((echo.recipient as { id: string }).id).to.equal('imnovid-info-bot');
+      expect((echo.recipient as { id: string }).id).to.equal('medicine-info-bot');
 
       const anonymous = await startConversation(base);
       await postMessage(base, anonymous, 'hi');

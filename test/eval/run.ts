@@ -18,7 +18,7 @@ import {
   type ConversationReport,
 } from './conversations';
 import { createRecogniser } from '../../dialogs/recogniser';
-import { createSafetyGate } from '../../safety/gate';
+import { createSafetyGate, medicineNamesOf } from '../../safety/gate';
 
 const kb = kbJson as KnowledgeBase;
 const ids = new Set(kb.pairs.map((p) => p.id));
@@ -46,7 +46,7 @@ const rows: Row[] = [];
 const RECOGNISER = 'recogniser (the bot)';
 const recogniser = createRecogniser({
   formulary: createFormulary([{ ...loadMedicine('imnovid'), matcher }]),
-  safety: createSafetyGate(),
+  safety: createSafetyGate({ medicineNames: medicineNamesOf([{ kb }]) }),
 });
 // understanding.json is issue 10's blind set: run once, at the end of that work (2026-11-28), and never
 // tuned on since; its misses are never listed.

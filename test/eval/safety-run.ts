@@ -1,10 +1,12 @@
 // npm run eval:safety — the safety gate on its tuned set (safety.json) and its blind set (safety-blind.json:
 // written apart and run once at the end of issue 12's first pass on 2026-11-28, shown since; its misses are
 // never listed). --failures lists the tuned set's misses only.
-import { createSafetyGate } from '../../safety/gate';
+import { createSafetyGate, medicineNamesOf } from '../../safety/gate';
+import { loadMedicines } from '../../knowledge/load';
 import { englishMessages, loadSafetySet, scoreSafety, type SafetyReport } from './safety';
 
-const gate = createSafetyGate();
+// The eval sets are about the medicine served today; the gate looks for every medicine served, as in the bot.
+const gate = createSafetyGate({ medicineNames: medicineNamesOf(loadMedicines()) });
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 const sets: [string, string][] = [
   ['tuned', 'safety.json'],

@@ -129,9 +129,10 @@ export function cspOf(headers: Headers): Map<string, string[]> {
 export function pageConfigOf(html: string): {
   botName: string;
   accent: string;
+  save: { fileName: string; note: string };
   directLine: { mode: string; domain: string; tokenUrl: string };
 } {
-  const match = /<script type="application\/json" id="imnovid-config">([^<]*)<\/script>/.exec(html);
+  const match = /<script type="application\/json" id="medicine-chat-config">([^<]*)<\/script>/.exec(html);
   expect(match, 'page config element').to.not.equal(null);
   return JSON.parse((match as RegExpExecArray)[1]) as ReturnType<typeof pageConfigOf>;
 }

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { Script } from 'node:vm';
 import { gunzipSync } from 'node:zlib';
 import { webChatPackageDir } from '../../channels/web/assets';
-import webTexts from '../../channels/web/texts.json';
 import { HOSPITAL, closeStarted, cspOf, get, pageConfigOf, rawRequest, start, type Running } from './helpers';
 
 after(closeStarted);
@@ -83,7 +82,13 @@ describe('web channel: pages and assets', () => {
       domain: '/v3/directline',
       tokenUrl: '/v3/directline/tokens/generate',
     });
-    expect(config.botName).to.be.a('string').and.not.equal('');
+    expect(config.botName).to.equal('Imnovid info');
+    // Named after the one medicine served, from its folder, exactly as before medicines had folders.
+    expect(html).to.contain('<title>Imnovid info: questions about Imnovid (pomalidomide)</title>');
+    expect(html).to.contain('<h1 class="page-title">Imnovid info</h1>');
+    expect(html).to.contain('overview of Imnovid. They are general information');
+    expect(html).to.contain('You can read the EMA overview of Imnovid on the EMA website.');
+    expect(config.save).to.include({ fileName: 'imnovid-conversation' });
   });
 
   it('serves the Web Chat bundle byte for byte from node_modules, cached and compressed', async () => {
@@ -126,7 +131,7 @@ describe('web channel: pages and assets', () => {
     expect(res.headers.get('cache-control')).to.equal('public, max-age=300');
     const source = res.body.toString('utf8');
     expect(source).to.not.contain('filled in by the server');
-    expect(source).to.contain(JSON.stringify(webTexts.widget.launcher));
+    expect(source).to.contain(JSON.stringify('Questions about Imnovid?'));
     expect(() => new Script(source)).to.not.throw();
   });
 

@@ -9,7 +9,7 @@
   var EXPIRED_TOKEN = 3;
   var FAILED_TO_CONNECT = 4;
 
-  var config = JSON.parse(document.getElementById('imnovid-config').textContent);
+  var config = JSON.parse(document.getElementById('medicine-chat-config').textContent);
   var statusElement = document.getElementById('chat-status');
   var chatElement = document.getElementById('webchat');
   var params = new window.URLSearchParams(window.location.search);
@@ -18,7 +18,7 @@
   var locale = localeFrom(params.get('lang')) || document.documentElement.lang || 'en';
   var accent = accentFrom(params.get('accent')) || config.accent;
   var domain = new window.URL(config.directLine.domain, window.location.href).href.replace(/\/+$/, '');
-  var storageKey = 'imnovid-chat:' + config.directLine.mode;
+  var storageKey = 'medicine-chat:' + config.directLine.mode;
 
   function localeFrom(value) {
     return /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$/.test(value || '') ? value : undefined;
@@ -461,12 +461,12 @@
     document.documentElement.classList.add('embedded');
     // The widget (embed.js) asks for focus when its panel opens; Escape here closes the panel there.
     window.addEventListener('message', function (event) {
-      if (event.source !== window.parent || !event.data || event.data.type !== 'imnovid:focus') return;
+      if (event.source !== window.parent || !event.data || event.data.type !== 'medicine-chat:focus') return;
       focusSendBox(50);
     });
     document.addEventListener('keydown', function (event) {
       if (event.key !== 'Escape' || event.defaultPrevented) return;
-      window.parent.postMessage({ type: 'imnovid:close' }, '*');
+      window.parent.postMessage({ type: 'medicine-chat:close' }, '*');
     });
   }
 

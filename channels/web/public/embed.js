@@ -14,7 +14,7 @@
   var DEFAULT_ACCENT = '#0b5cad';
   // currentScript is unset when a tag manager runs us from a copied tag: fall back to finding the tag.
   var script = document.currentScript || document.querySelector('script[src$="/embed.js"]');
-  if (!script || !script.src || document.getElementById('imnovid-chat-widget')) return;
+  if (!script || !script.src || document.getElementById('medicine-chat-widget')) return;
 
   var botOrigin = new window.URL(script.src, window.location.href).origin;
   var position = script.getAttribute('data-position') === 'left' ? 'left' : 'right';
@@ -114,7 +114,7 @@
     'clip:rect(0 0 0 0);white-space:nowrap}.launcher svg{width:26px;height:26px}}';
 
   var host = document.createElement('div');
-  host.id = 'imnovid-chat-widget';
+  host.id = 'medicine-chat-widget';
   var root = host.attachShadow({ mode: 'open' });
 
   // A constructed stylesheet works under host pages whose CSP forbids inline <style>.
@@ -133,7 +133,7 @@
   launcher.className = 'launcher';
   launcher.setAttribute('aria-haspopup', 'dialog');
   launcher.setAttribute('aria-expanded', 'false');
-  launcher.setAttribute('aria-controls', 'imnovid-chat-panel');
+  launcher.setAttribute('aria-controls', 'medicine-chat-panel');
   // Built node by node: host pages enforcing Trusted Types refuse innerHTML.
   var svgNs = 'http://www.w3.org/2000/svg';
   var icon = document.createElementNS(svgNs, 'svg');
@@ -152,7 +152,7 @@
 
   var panel = document.createElement('div');
   panel.className = 'panel';
-  panel.id = 'imnovid-chat-panel';
+  panel.id = 'medicine-chat-panel';
   panel.setAttribute('role', 'dialog');
   panel.setAttribute('aria-label', title || TEXTS.dialogLabel);
   panel.hidden = true;
@@ -182,7 +182,7 @@
 
   function focusChat() {
     frame.focus();
-    if (frameLoaded) frame.contentWindow.postMessage({ type: 'imnovid:focus' }, botOrigin);
+    if (frameLoaded) frame.contentWindow.postMessage({ type: 'medicine-chat:focus' }, botOrigin);
   }
 
   function open() {
@@ -232,7 +232,7 @@
   });
   window.addEventListener('message', function (event) {
     if (!frame || event.source !== frame.contentWindow || event.origin !== botOrigin) return;
-    if (event.data && event.data.type === 'imnovid:close') close();
+    if (event.data && event.data.type === 'medicine-chat:close') close();
   });
 
   // The dialog follows its launcher in the reading and tab order.
