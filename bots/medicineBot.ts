@@ -34,7 +34,7 @@ import {
 } from '../dialogs/services';
 import { fellBack, handoffStatusReply, isHandoffState, personReply, recordTurn } from '../dialogs/helpdesk';
 import { createRecogniser, type PendingQuestion, type Recogniser } from '../dialogs/recogniser';
-import { createFormulary } from '../dialogs/formulary';
+import { createFormulary, servedNames } from '../dialogs/formulary';
 import { forgottenReply, helpReply, welcomeReply } from '../dialogs/replies';
 import { FORGET_CONVERSATION_EVENT } from '../shared/forget';
 import { createSafetyGate, medicineNamesOf, safetyMessage, stopsTheTurn } from '../safety/gate';
@@ -125,7 +125,11 @@ export class MedicineBot extends TeamsActivityHandler {
 
     this.onMembersAdded(async (context, next) => {
       if (welcomesOnMembersAdded(context.activity)) {
-        await sendReply(context, this.services, welcomeReply(this.recorder.enabled, this.services.handoff));
+        await sendReply(
+          context,
+          this.services,
+          welcomeReply(this.recorder.enabled, this.services.handoff, servedNames(this.services.formulary)),
+        );
       }
       await next();
     });
@@ -158,7 +162,11 @@ export class MedicineBot extends TeamsActivityHandler {
    */
   protected override async onInstallationUpdateAddActivity(context: TurnContext): Promise<void> {
     if (context.activity.action === 'add' && !isSharedConversation(context.activity)) {
-      await sendReply(context, this.services, welcomeReply(this.recorder.enabled, this.services.handoff));
+      await sendReply(
+        context,
+        this.services,
+        welcomeReply(this.recorder.enabled, this.services.handoff, servedNames(this.services.formulary)),
+      );
     }
     await super.onInstallationUpdateAddActivity(context);
   }

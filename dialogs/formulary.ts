@@ -23,6 +23,14 @@ export interface Formulary {
 /** How a medicine is shown when several are served: "Zentravo (lumivastat)". */
 export const displayName = (kb: KnowledgeBase): string => `${kb.medicine} (${kb.activeSubstance})`;
 
+/** The medicines served, named for the welcome when there are several ("A (a), B (b) and C (c)"). */
+export function servedNames(formulary: Formulary): string | undefined {
+  if (formulary.only) return undefined;
+  return new Intl.ListFormat('en', { type: 'conjunction' }).format(
+    formulary.medicines.map((m) => displayName(m.kb)),
+  );
+}
+
 export function createFormulary(loaded: LoadedKnowledge[]): Formulary {
   if (loaded.length === 0) throw new Error('no medicine to serve');
   const ids = new Set<string>();

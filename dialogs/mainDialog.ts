@@ -20,6 +20,7 @@ import {
 } from './services';
 import { faqReply, unclearReply, fallbackReply, sideBySideReply } from './faq';
 import { askMedicineReply, switchedReply } from './medicineChoice';
+import { servedNames } from './formulary';
 import { helpReply, menuReply, smallTalkReply, topicsReply } from './replies';
 import { isReroute } from './interruptibleDialog';
 import { staffLines } from './staff';
@@ -145,7 +146,12 @@ export async function routeMessage(
     await sendReply(
       context,
       services,
-      smallTalkReply(smallTalk, services.recorder?.enabled, services.handoff),
+      smallTalkReply(
+        smallTalk,
+        services.recorder?.enabled,
+        services.handoff,
+        servedNames(services.formulary),
+      ),
     );
     return undefined;
   }

@@ -4,15 +4,23 @@
 import { texts, type Button, type Reply } from '../render/renderer';
 import type { KnowledgeBase } from '../knowledge/types';
 import type { SmallTalk } from './intents';
+import { fillPlaceholders } from '../render/placeholders';
 
 /**
  * The welcome, closed by the one-line privacy notice (what is kept, for how long, how to delete it); while
  * recording is on (issue 13) it says so too, in one extra line.
  */
-export function welcomeReply(recording = false, handoff = false): Reply {
+export function welcomeReply(recording = false, handoff = false, several?: string): Reply {
+  // Several medicines: they are named, and the overview's date is each answer's.
+  const opening = several
+    ? [
+        ...texts.medicines.welcome.map((l) => fillPlaceholders(l, { names: several })),
+        ...texts.welcome.slice(2),
+      ]
+    : texts.welcome;
   return {
     intro: [
-      ...texts.welcome,
+      ...opening,
       handoff ? texts.privacy.noticeWithTranscript : texts.privacy.notice,
       ...(recording ? [texts.recording.welcome] : []),
     ],
@@ -53,7 +61,7 @@ export function forgottenReply(): Reply {
   return { intro: [texts.privacy.forgotten] };
 }
 
-export function smallTalkReply(kind: SmallTalk, recording = false, handoff = false): Reply {
-  if (kind === 'greeting') return welcomeReply(recording, handoff);
+export function smallTalkReply(kind: SmallTalk, recording = false, handoff = false, several?: string): Reply {
+  if (kind === 'greeting') return welcomeReply(recording, handoff, several);
   return { intro: [texts.smalltalk[kind]] };
 }

@@ -92,6 +92,7 @@ export function renderFor(context: TurnContext, services: BotServices, reply: Re
   const message = render(reply, {
     kb: medicineOf(context, services)?.kb,
     leafletUrl: services.leafletUrl(medicineOf(context, services)),
+    several: services.formulary.only === undefined,
     emergencyNumber: services.emergencyNumber,
     cards: channelSupportsCards(context.activity.channelId),
     shared: isSharedConversation(context.activity),

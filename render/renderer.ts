@@ -63,6 +63,8 @@ export interface ContactData {
 export interface RenderContext {
   /** The conversation's medicine; none while several are served and the patient has not said which. */
   kb?: KnowledgeBase;
+  /** Several medicines are served: each source line names its medicine. */
+  several?: boolean;
   leafletUrl: string;
   emergencyNumber: string;
   /** Whether the channel renders Adaptive Cards. */
@@ -128,8 +130,11 @@ export function topicLine(n: number, button: Button): string {
 }
 
 /** The short source line: the overview and its date (the section is no longer named: say it once). */
-function sourceLine(block: AnswerBlock, ctx: Pick<RenderContext, 'kb' | 'emergencyNumber'>): string {
-  return fillPlaceholders(texts.sourceLine, {
+function sourceLine(
+  block: AnswerBlock,
+  ctx: Pick<RenderContext, 'kb' | 'emergencyNumber' | 'several'>,
+): string {
+  return fillPlaceholders(ctx.several ? texts.medicines.sourceLine : texts.sourceLine, {
     ...templateValues({ ...ctx, kb: kbOf(block, ctx) }),
     section: block.pair.provenance.section,
   });

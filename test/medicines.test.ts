@@ -182,3 +182,32 @@ describe('several medicines: the flows are each medicine’s', () => {
       expect(formulary.finder.named(text), text).to.deep.equal([]);
   });
 });
+
+describe('several medicines: what the patient reads', () => {
+  it('the welcome names every medicine served, and each source line names its overview', async () => {
+    const c = await medicineChat(['imnovid', 'zentravo']);
+    const hello = await c.say('hello');
+    expect(hello.text).to.include('Imnovid (pomalidomide) and Zentravo (lumivastat)');
+    expect(hello.text).not.to.include('()');
+    const answer = await c.say('what is the dose of zentravo');
+    expect(answer.text).to.include('Source: EMA overview of Zentravo, June 2024.');
+    expect(answer.text).to.include('zentravo-epar-product-information_en.pdf');
+  });
+
+  it('one medicine served: the welcome and the source line read as before', async () => {
+    const c = await medicineChat(['zentravo']);
+    expect((await c.say('hello')).text).to.include('Zentravo (lumivastat) with information');
+    expect((await c.say('what is the dose')).text).to.include('Source: EMA overview, June 2024.');
+  });
+
+  it('urgent advice names the conversation’s medicine where its folder words it, generic otherwise', async () => {
+    const c = await medicineChat(['imnovid', 'zentravo']);
+    await c.say('what is imnovid?');
+    const imnovid = await c.say('can I give some of my capsules to my husband?');
+    await c.say('what is zentravo?');
+    const zentravo = await c.say('can I give some of my capsules to my husband?');
+    expect(imnovid.text).to.include('pregnancy prevention programme');
+    expect(zentravo.text).not.to.include('pregnancy prevention programme');
+    expect(zentravo.text).to.include('prescribed for one person only');
+  });
+});
