@@ -42,7 +42,7 @@ export interface BuildOptions {
   teamScope?: boolean;
   /** Folder holding color.png and outline.png; defaults to this folder. */
   iconsDir?: string;
-  /** The medicines the bot serves, which name the app; by default every medicine under knowledge/medicines. */
+  /** The medicines the bot serves, which name the app; by default the configuration's (MEDICINES, MEDICINES_DIR). */
   medicines?: readonly ServedMedicine[];
 }
 
@@ -51,7 +51,10 @@ let allMedicines: readonly ServedMedicine[] | undefined;
 
 /** The names and descriptions of the app, for what it serves (teams/texts.json). */
 export function appTexts(config: Config, options: BuildOptions = {}): Omit<typeof teamsTexts, 'several'> {
-  const names = deploymentNames(options.medicines ?? (allMedicines ??= loadMedicines()), config.deployment);
+  const names = deploymentNames(
+    options.medicines ?? (allMedicines ??= loadMedicines(config.medicines.ids, config.medicines.dir)),
+    config.deployment,
+  );
   const { several, ...oneMedicine } = teamsTexts;
   return textsFor(oneMedicine, several, names);
 }

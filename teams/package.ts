@@ -38,7 +38,8 @@ export async function runPackageCli(
 ): Promise<number> {
   try {
     const args = parseArgs(argv);
-    const medicines = loadMedicines();
+    // The app is named after what the bot serves: the same MEDICINES and MEDICINES_DIR.
+    const medicines = loadMedicines(config.medicines.ids, config.medicines.dir);
     const pkg = await buildTeamsPackage(config, {
       allowPlaceholder: args.allowPlaceholder,
       teamScope: args.teamScope,
