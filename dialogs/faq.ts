@@ -146,7 +146,9 @@ export function sideBySideReply(readings: MedicineReading[]): FaqOutcome {
       fillPlaceholders(unsure ? texts.medicines.closeCallFor : texts.medicines.notCoveredFor, { name }),
     );
   }
-  if (blocks.length === 0) return { reply: fallbackReply(), fallback: true };
+  // None of the overviews answers: each one says so, then the fallback's safety line.
+  if (blocks.length === 0)
+    return { reply: { intro: [...notes, texts.fallbackSafety], leaflet: true }, fallback: true };
   return {
     reply: { intro: [texts.medicines.sideBySide], blocks, notes, defer: true, leaflet: true },
     answered,

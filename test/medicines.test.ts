@@ -211,3 +211,15 @@ describe('several medicines: what the patient reads', () => {
     expect(zentravo.text).to.include('prescribed for one person only');
   });
 });
+
+describe('several medicines: two at once, neither answering', () => {
+  it('says for each medicine that its overview does not answer, with the fallback’s safety line', async () => {
+    const turn = await (
+      await medicineChat(['zentravo', 'corvalin'])
+    ).say('can I drink alcohol with zentravo or corvalin?');
+    expect(turn.answers).to.deep.equal([]);
+    expect(turn.text).to.include('The EMA overview of Zentravo (lumivastat) does not answer this.');
+    expect(turn.text).to.include('The EMA overview of Corvalin (tessoparin) does not answer this.');
+    expect(turn.text).to.include(texts.fallbackSafety.replace('{emergency}', '112'));
+  });
+});
