@@ -23,6 +23,20 @@ describe('config', () => {
     expect(config.directLine.allowedOrigins).to.deep.equal([]);
   });
 
+  it('serves every medicine by default, or the ones MEDICINES names (folder names only)', () => {
+    expect(loadConfig({}).medicines).to.deep.equal({ ids: [], dir: undefined });
+    expect(
+      loadConfig({ MEDICINES: ' Imnovid, zentravo ', MEDICINES_DIR: '/srv/medicines' }).medicines,
+    ).to.deep.equal({
+      ids: ['imnovid', 'zentravo'],
+      dir: '/srv/medicines',
+    });
+    for (const bad of ['../etc', 'a/b', 'zen travo'])
+      expect(() => loadConfig({ MEDICINES: bad }), bad).to.throw(
+        /MEDICINES: .* is not a medicine folder name/,
+      );
+  });
+
   it('reads the Bot Framework settings under their SDK names', () => {
     const config = loadConfig({
       MicrosoftAppType: 'SingleTenant',
