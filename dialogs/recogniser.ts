@@ -353,10 +353,15 @@ export function createRecogniser({ formulary, safety }: RecogniserParts): Recogn
         recognition.dropped = options.pending!.dropped;
         recognition.resumed = true;
       } else if (medicine.id !== options.medicineId) {
-        // "What about Zentravo?": the last answer's topic from this medicine's overview, or what it is.
+        // "What about Zentravo?": the last answer's topic from this medicine's overview (the honest fallback
+        // when its overview has no such topic), or, with nothing asked before, what it is.
         const { byId } = indexOf(medicine);
-        const topic = byId.get(options.contextPairId ?? '') ?? byId.get(OVERVIEW_PAIR);
-        recognition.parts = topic ? [{ reason: 'covered', pairs: [topic], suggestions: [] }] : [];
+        const topic = options.contextPairId ? byId.get(options.contextPairId) : byId.get(OVERVIEW_PAIR);
+        recognition.parts = topic
+          ? [{ reason: 'covered', pairs: [topic], suggestions: [] }]
+          : options.contextPairId
+            ? [{ reason: 'not-covered', pairs: [], suggestions: [] }]
+            : [];
         recognition.switched = true;
       }
     }

@@ -223,3 +223,17 @@ describe('several medicines: two at once, neither answering', () => {
     expect(turn.text).to.include(texts.fallbackSafety.replace('{emergency}', '112'));
   });
 });
+
+describe('several medicines: switching to a medicine whose overview lacks the topic', () => {
+  it('"what about Corvalin?" after a pregnancy answer gives the honest fallback, not another answer', async () => {
+    const c = await medicineChat(['velostra', 'corvalin']);
+    expect((await c.say('can velostra harm an unborn baby?')).answers).to.deep.equal([
+      'velostra/risks.pregnancy',
+    ]);
+    const turn = await c.say('what about corvalin?');
+    expect(turn.answers).to.deep.equal([]);
+    expect(turn.routes).to.include('faq:not-covered');
+    // The conversation is about Corvalin now.
+    expect((await c.say('how does it work?')).answers).to.deep.equal(['corvalin/work.overview']);
+  });
+});
