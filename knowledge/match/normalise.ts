@@ -101,6 +101,11 @@ function apply(rules: PhraseRules, text: string): string {
     .trim();
 }
 
+/** lexicon.json's lay words for every medicine: term → variants. */
+const laySynonyms = Object.entries(lexicon.laySynonyms).filter(
+  (entry): entry is [string, string[]] => !entry[0].startsWith('$') && Array.isArray(entry[1]),
+);
+
 export function createNormaliser(vocabulary: Vocabulary): Normaliser {
   // Names first, so a lay phrase may contain a name ("how does <brand> work").
   const nameRules = compile(vocabulary.names.map((n) => [stemWords(basicForm(n)), MEDICINE_TOKEN]));
@@ -109,7 +114,8 @@ export function createNormaliser(vocabulary: Vocabulary): Normaliser {
   const fillerRules = compile(lexicon.fillers.map((p): [string, string] => [form(p), '']));
   const phraseRules = compile([
     ...lexicon.offTopic.map((p): [string, string] => [form(p), OFF_TOPIC_TOKEN]),
-    ...Object.entries(vocabulary.synonyms).flatMap(([term, variants]) =>
+    // The medicine's own lay vocabulary first: where it maps a variant, the generic one gives way.
+    ...[...Object.entries(vocabulary.synonyms), ...laySynonyms].flatMap(([term, variants]) =>
       variants.flatMap((v) => withNameOrIt(form(v)).map((f): [string, string] => [f, form(term)])),
     ),
   ]);
@@ -125,7 +131,8 @@ export function createNormaliser(vocabulary: Vocabulary): Normaliser {
       .split(' ')
       .forEach((w) => w && knownWords.add(w));
   vocabulary.names.forEach(addWords);
-  for (const [term, variants] of Object.entries(vocabulary.synonyms)) [term, ...variants].forEach(addWords);
+  for (const [term, variants] of [...Object.entries(vocabulary.synonyms), ...laySynonyms])
+    [term, ...variants].forEach(addWords);
   const offTopicWords = new Set(lexicon.offTopic.flatMap((p) => basicForm(p).split(' ')));
   const keepWords = new Set([...offTopicWords, ...lexicon.keep.map(basicForm)]);
 
