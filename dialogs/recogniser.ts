@@ -130,6 +130,11 @@ export interface PendingQuestion {
   dropped: number;
   /** A command waiting for the medicine ("topics": every topic of which overview?). */
   command?: 'topics';
+  /**
+   * The safety gate's information line the question brought (a symptom asked about as a side effect): the
+   * answer after the choice carries it too. The gate's rule and wording, never the patient's words.
+   */
+  safety?: SafetyHit;
 }
 
 export interface RecogniseOptions {
@@ -332,6 +337,7 @@ export function createRecogniser({ formulary, safety }: RecogniserParts): Recogn
         recognition.askMedicine = {
           byMedicine: Object.fromEntries(readings.map(([id, r]) => [id, r.parts.map(storePart)])),
           dropped: Math.max(...readings.map(([, r]) => r.dropped)),
+          ...(recognition.safety?.level === 'information' ? { safety: recognition.safety } : {}),
         };
       return recognition;
     }
@@ -351,6 +357,8 @@ export function createRecogniser({ formulary, safety }: RecogniserParts): Recogn
         // "Zentravo", after "which medicine?": the question asked before, as this medicine answers it.
         recognition.parts = waiting.map((p) => restorePart(indexOf(medicine), p));
         recognition.dropped = options.pending!.dropped;
+        // The choice ("Zentravo") says nothing to the gate: the question's own information line comes back.
+        recognition.safety ??= options.pending!.safety;
         recognition.resumed = true;
       } else if (medicine.id !== options.medicineId) {
         // "What about Zentravo?": the last answer's topic from this medicine's overview (the honest fallback

@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import { loadMedicines } from '../knowledge/load';
 import { texts } from '../render/renderer';
+import safetyPatterns from '../safety/patterns.json';
 import { flowsFor } from '../dialogs/intents';
 import { createFormulary } from '../dialogs/formulary';
 import { testMedicinesDir } from './fixtures/medicines';
@@ -35,6 +36,23 @@ describe('several medicines: which one a question is about', () => {
     expect(chosen.answers).to.deep.equal(['zentravo/risks.common-side-effects']);
     expect(chosen.text).to.include('headache and nausea');
     expect(chosen.text).to.include('June 2024');
+  });
+
+  it('keeps the waiting question’s safety line: the answer after the choice carries it, as when the medicine is named', async () => {
+    const signs = safetyPatterns.information.message.text.split('{')[0]!;
+    const named = await (
+      await conversation(served)
+    ).say('what are the most common side effects of zentravo?');
+    expect(named.text).to.include(signs);
+    const c = await conversation(served);
+    await c.say('what are the most common side effects?');
+    const chosen = await c.say('Zentravo');
+    expect(chosen.answers).to.deep.equal(named.answers);
+    expect(chosen.text).to.include(signs);
+    // Only the question's own: a waiting question without one brings none.
+    await c.say('forget me');
+    await c.say('what is it used for?');
+    expect((await c.say('Zentravo')).text).not.to.include(signs);
   });
 
   it('keeps the waiting question as pair ids only: the patient’s words are not in the conversation state', async () => {

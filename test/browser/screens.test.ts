@@ -4,81 +4,24 @@
 // text in the widget on a phone, button labels that fit, tap-to-call links, the disclaimer folding away
 // after the first answer, and a closed launcher that covers none of the host page's content.
 import { expect } from 'chai';
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, BrowserContext, Frame, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createApp, type App } from '../../index';
 import { loadConfig } from '../../config';
 import { listen } from '../../server/app';
 import { silentLogger } from '../../shared/log';
 import botTexts from '../../render/texts.json';
 import { launchBrowser } from './launch';
-
-const SENDBOX = '[data-id="webchat-sendbox-input"]';
-const WAIT_MS = 15_000;
-const VIEWPORTS = {
-  desktop: { width: 1280, height: 800 },
-  phone: { width: 390, height: 844 },
-} as const;
-type Device = keyof typeof VIEWPORTS;
-
-const folder = join(tmpdir(), `imnovid-screenshots-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-
-type Scope = Page | Frame;
-
-function cards(scope: Scope): Locator {
-  return scope.locator('.webchat__basic-transcript .ac-adaptiveCard');
-}
-
-async function cardCount(scope: Scope): Promise<number> {
-  return cards(scope).count();
-}
-
-async function waitForCards(scope: Scope, atLeast: number): Promise<Locator> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const count = await cardCount(scope);
-    if (count >= atLeast) return cards(scope).nth(count - 1);
-    if (Date.now() > deadline) throw new Error(`expected ${atLeast} cards, saw ${count}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function ask(scope: Scope, question: string): Promise<Locator> {
-  const before = await cardCount(scope);
-  await scope.locator(SENDBOX).fill(question);
-  await scope.locator(SENDBOX).press('Enter');
-  const card = await waitForCards(scope, before + 1);
-  // Let Web Chat scroll and settle before a screenshot.
-  await new Promise((resolve) => setTimeout(resolve, 400));
-  return card;
-}
-
-async function clickCard(scope: Scope, button: Locator): Promise<Locator> {
-  const before = await cardCount(scope);
-  await button.click();
-  const card = await waitForCards(scope, before + 1);
-  await new Promise((resolve) => setTimeout(resolve, 400));
-  return card;
-}
-
-/** The WCAG contrast of an element's text against white (the card's background). */
-async function contrastOf(element: Locator): Promise<number> {
-  return element.evaluate((el) => {
-    const [r, g, b] = getComputedStyle(el)
-      .color.match(/\d+(\.\d+)?/g)!
-      .slice(0, 3)
-      .map(Number)
-      .map((c) => {
-        const v = c / 255;
-        return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
-      });
-    const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-    return 1.05 / (luminance + 0.05);
-  });
-}
+import {
+  ask,
+  clickCard,
+  contrastOf,
+  expectLabelsFit,
+  screens,
+  screenshotFolder,
+  settle,
+  waitForCards,
+  type Device,
+} from './screens';
 
 describe('browser: what a patient sees on a desktop and a phone (screenshots)', function () {
   this.timeout(120_000);
@@ -86,12 +29,11 @@ describe('browser: what a patient sees on a desktop and a phone (screenshots)', 
   let app: App;
   let base: string;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-  const shots: string[] = [];
+  let shoot: (name: string) => Promise<void>;
+  const opened = screens(() => browser);
 
   before(async () => {
-    mkdirSync(folder, { recursive: true });
     app = createApp(loadConfig({ LOG_LEVEL: 'error', CONVERSATION_START_BURST: '500' }), silentLogger);
     base = `http://127.0.0.1:${await listen(app.server, 0)}`;
     browser = await launchBrowser();
@@ -100,56 +42,20 @@ describe('browser: what a patient sees on a desktop and a phone (screenshots)', 
   after(async () => {
     await browser?.close();
     await app?.close();
-    console.log(`      screenshots (${shots.length}) in ${folder}`);
+    console.log(`      screenshots (${opened.shots.length}) in ${screenshotFolder}`);
   });
 
-  afterEach(async () => {
-    await context?.close();
-  });
+  afterEach(() => opened.close());
 
   async function open(device: Device, path: string): Promise<void> {
-    context = await browser.newContext({
-      viewport: VIEWPORTS[device],
-      deviceScaleFactor: 1,
-      isMobile: device === 'phone',
-      hasTouch: device === 'phone',
-    });
-    context.setDefaultTimeout(WAIT_MS);
-    page = await context.newPage();
-    await page.goto(`${base}${path}`);
-  }
-
-  /** Saves the screenshot and checks axe: no violation at all, of any impact. */
-  async function shoot(name: string): Promise<void> {
-    const file = join(folder, `${name}.png`);
-    await page.screenshot({ path: file });
-    shots.push(file);
-    const result = await new AxeBuilder({ page })
-      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
-      .analyze();
-    const violations = result.violations.map(
-      (v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-    );
-    expect(violations, name).to.deep.equal([]);
-  }
-
-  /** Every card button's label fits its button: nothing cut off. */
-  async function expectLabelsFit(scope: Scope): Promise<void> {
-    const cut = await scope
-      .locator('.ac-pushButton')
-      .evaluateAll((buttons) =>
-        buttons
-          .filter((b) => b.scrollWidth > b.clientWidth + 1 || b.scrollHeight > b.clientHeight + 1)
-          .map((b) => b.textContent ?? ''),
-      );
-    expect(cut).to.deep.equal([]);
+    ({ page, shoot } = await opened.open(device, `${base}${path}`));
   }
 
   for (const device of ['desktop', 'phone'] as Device[]) {
     it(`${device}: the chat page, from the welcome to a list, a flow's answer and an urgent reply`, async () => {
       await open(device, '/');
       const welcome = await waitForCards(page, 1);
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await settle();
       // The disclaimer and the emergency number in the header; tap-to-call.
       const about = page.locator('#page-about');
       expect(await about.evaluate((d) => (d as HTMLDetailsElement).open)).to.equal(true);
@@ -183,7 +89,7 @@ describe('browser: what a patient sees on a desktop and a phone (screenshots)', 
       await shoot(`${device}-3-flow-answer`);
       // And its top: the quoted spans inside their whole sentences, the left-out words greyed.
       await flowAnswer.evaluate((el) => el.scrollIntoView({ block: 'start' }));
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await settle(200);
       await shoot(`${device}-3b-flow-answer-top`);
 
       const urgent = await ask(page, 'I have chest pain and it is getting worse');
@@ -205,7 +111,7 @@ describe('browser: what a patient sees on a desktop and a phone (screenshots)', 
       // (on the phone; on a wide screen the pill with its title sits beside the demo's text column).
       for (const where of ['top', 'end'] as const) {
         if (where === 'end') await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await settle(100);
         // (No named functions inside: tsx would wrap them in a helper the page does not have.)
         const covered = await page.evaluate(
           ({ x, y, width, height }) => {
