@@ -93,6 +93,7 @@ export function renderFor(context: TurnContext, services: BotServices, reply: Re
     kb: medicineOf(context, services)?.kb,
     leafletUrl: services.leafletUrl(medicineOf(context, services)),
     several: services.formulary.only === undefined,
+    leafletOf: (kb) => services.leafletUrl(services.formulary.medicines.find((m) => m.kb === kb)),
     emergencyNumber: services.emergencyNumber,
     cards: channelSupportsCards(context.activity.channelId),
     shared: isSharedConversation(context.activity),

@@ -65,6 +65,8 @@ export interface RenderContext {
   kb?: KnowledgeBase;
   /** Several medicines are served: each source line names its medicine. */
   several?: boolean;
+  /** The leaflet link of another medicine's answers (answers side by side each link their own leaflet). */
+  leafletOf?: (kb: KnowledgeBase) => string;
   leafletUrl: string;
   emergencyNumber: string;
   /** Whether the channel renders Adaptive Cards. */
@@ -178,6 +180,19 @@ export function showsDisclaimer(reply: Reply): boolean {
 function showsLeaflet(reply: Reply): boolean {
   if (!reply.leaflet) return false;
   return (reply.blocks ?? []).length === 0 || showsDisclaimer(reply);
+}
+
+/**
+ * The leaflet links of a reply: the conversation's medicine's, or, for answers from several medicines side
+ * by side, one per medicine, each named, so nobody opens another medicine's leaflet.
+ */
+function leafletLinks(reply: Reply, ctx: RenderContext): { title: string; url: string }[] {
+  const kbs = [...new Set((reply.blocks ?? []).map((b) => kbOf(b, ctx)))];
+  if (kbs.length < 2 || !ctx.leafletOf) return [{ title: texts.leafletAction, url: ctx.leafletUrl }];
+  return kbs.map((kb) => ({
+    title: fillPlaceholders(texts.medicines.leafletActionFor, { medicine: kb.medicine }),
+    url: ctx.leafletOf!(kb),
+  }));
 }
 
 /** A button's label: the pair's short label when the button asks a pair's canonical question. */
@@ -352,7 +367,7 @@ function textOfFilled(reply: Reply, ctx: RenderContext): string {
   if (showsDisclaimer(reply)) parts.push(texts.deferral);
   if (reply.reportingLink && ctx.reportingUrl)
     parts.push(`${texts.reportSideEffect.action}: ${ctx.reportingUrl}`);
-  if (showsLeaflet(reply)) parts.push(`${texts.leafletAction}: ${ctx.leafletUrl}`);
+  if (showsLeaflet(reply)) for (const l of leafletLinks(reply, ctx)) parts.push(`${l.title}: ${l.url}`);
   if (reply.feedback) parts.push(texts.feedback.prompt);
   return parts.join('\n\n');
 }
@@ -519,7 +534,8 @@ export function replyAsCard(original: Reply, ctx: RenderContext): Record<string,
   if (showsDisclaimer(reply))
     body.push(textBlock(literal(texts.deferral), { isSubtle: true, separator: true }));
   // The leaflet is a link to the document, in the text: it looks like a link, not like a question button.
-  if (showsLeaflet(reply)) body.push(textBlock(markdownLink(texts.leafletAction, ctx.leafletUrl)));
+  if (showsLeaflet(reply))
+    for (const l of leafletLinks(reply, ctx)) body.push(textBlock(markdownLink(l.title, l.url)));
 
   // Each action in an ActionSet of its own: a full-width button per row, so long titles are not cut off
   // and no host's limit on actions per set (Teams shows 6) drops a choice.

@@ -255,3 +255,18 @@ describe('several medicines: switching to a medicine whose overview lacks the to
     expect((await c.say('how does it work?')).answers).to.deep.equal(['corvalin/work.overview']);
   });
 });
+
+describe('several medicines: leaflets side by side', () => {
+  it('links each medicine’s own leaflet, named, under answers from two medicines', async () => {
+    const turn = await (
+      await medicineChat(['imnovid', 'zentravo'])
+    ).say('what are the serious side effects of imnovid and zentravo?');
+    expect(turn.text).to.include(
+      'Read the package leaflet of Imnovid (PDF): https://www.ema.europa.eu/en/documents/product-information/imnovid-epar-product-information_en.pdf',
+    );
+    expect(turn.text).to.include(
+      'Read the package leaflet of Zentravo (PDF): https://www.ema.europa.eu/en/documents/product-information/zentravo-epar-product-information_en.pdf',
+    );
+    expect(turn.text).not.to.include('Read the package leaflet (PDF)');
+  });
+});
