@@ -11,6 +11,13 @@ import { createNormaliser, MEDICINE_TOKEN, OFF_TOPIC_TOKEN } from './normalise';
 import { basicForm } from '../../text/normal';
 import { createSpeller } from './speller';
 import { createSentenceIndex, type SentenceHit } from './sentences';
+import { alternation } from '../../text/regex';
+import lexicon from './lexicon.json';
+
+/** Asks whether the medicine causes something (lexicon.json sideEffectQuestions). */
+const sideEffectQuestion = new RegExp(alternation(lexicon.sideEffectQuestions.patterns));
+/** The template's section on risks, whose sentences name the side effects. */
+const RISKS_SECTION = 'risks';
 
 export interface Thresholds {
   /** Minimum score for a confident answer. */
@@ -130,7 +137,7 @@ const MAX_QUERY_CHARS = 500;
 const MAX_SUGGESTIONS = 3;
 
 export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAULT_THRESHOLDS): Matcher {
-  const normaliser = createNormaliser(kb.vocabulary);
+  const normaliser = createNormaliser(kb.vocabulary, kb.pairs.flatMap((p) => p.answer).join(' '));
   const phrasings: Phrasing[] = [];
   for (const pair of kb.pairs) {
     for (const text of [pair.question, ...pair.alternates, ...pair.keywords]) {
@@ -198,6 +205,12 @@ export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAUL
   const analyse = (text: string): string[] => normaliser.tokens(prepare(text));
 
   const sentences = createSentenceIndex(kb, analyse);
+  const askingTokens = new Set(lexicon.sideEffectQuestions.askingWords.flatMap((w) => analyse(w)));
+  /** "Does it cause diarrhoea?": the thing asked about, when a message asks whether the medicine causes it. */
+  const askedAsSideEffect = (text: string, tokens: string[]): string[] => {
+    if (!sideEffectQuestion.test(basicForm(text))) return [];
+    return tokens.filter((t) => !askingTokens.has(t) && t !== MEDICINE_TOKEN && t !== OFF_TOPIC_TOKEN);
+  };
   const tokenWeight = (t: string): number => (df.has(t) ? idf(t) : thresholds.unknown);
 
   /** Tokens of the asker's context that the knowledge base knows, besides the medicine's name. */
@@ -293,6 +306,11 @@ export function createMatcher(kb: KnowledgeBase, thresholds: Thresholds = DEFAUL
       .slice(0, MAX_SUGGESTIONS);
     // The second signal: the best source sentence. Where it agrees with the first suggestion, or where no
     // pair comes close and it clearly leads, that sentence answers.
+    // "Does it cause diarrhoea?": the risks section's sentence naming it answers; none names it: not covered.
+    const asked = askedAsSideEffect(text, tokens);
+    const named = asked.length > 0 ? sentences.naming(asked, RISKS_SECTION) : undefined;
+    if (named && named.coverage === 1)
+      return { kind: 'none', alternatives: ranked.slice(0, MAX_SUGGESTIONS), tokens, sentence: named };
     const hit = sentences.find([...tokens, ...context], tokenWeight);
     if (suggestions.length > 0) {
       const agrees = hit && hit.pair === suggestions[0]!.pair && hit.coverage >= thresholds.sentenceAgrees;

@@ -106,14 +106,22 @@ const laySynonyms = Object.entries(lexicon.laySynonyms).filter(
   (entry): entry is [string, string[]] => !entry[0].startsWith('$') && Array.isArray(entry[1]),
 );
 
-export function createNormaliser(vocabulary: Vocabulary): Normaliser {
+/**
+ * @param vocabulary the medicine's names and lay words
+ * @param sourceText the overview's own text: a topic listed as never covered ("with food") that this
+ *   overview does speak of is read as an ordinary topic for this medicine
+ */
+export function createNormaliser(vocabulary: Vocabulary, sourceText = ''): Normaliser {
+  const source = ` ${basicForm(sourceText)} `;
+  const liftable = new Set(lexicon.offTopicUnlessInSource.phrases);
+  const offTopic = lexicon.offTopic.filter((p) => !(liftable.has(p) && source.includes(` ${basicForm(p)} `)));
   // Names first, so a lay phrase may contain a name ("how does <brand> work").
   const nameRules = compile(vocabulary.names.map((n) => [stemWords(basicForm(n)), MEDICINE_TOKEN]));
   const form = (phrase: string): string => apply(nameRules, stemWords(basicForm(phrase)));
   // Fillers go first, in a pass of their own, so "does it actually work" still reads as "does it work".
   const fillerRules = compile(lexicon.fillers.map((p): [string, string] => [form(p), '']));
   const phraseRules = compile([
-    ...lexicon.offTopic.map((p): [string, string] => [form(p), OFF_TOPIC_TOKEN]),
+    ...offTopic.map((p): [string, string] => [form(p), OFF_TOPIC_TOKEN]),
     // The medicine's own lay vocabulary first: where it maps a variant, the generic one gives way.
     ...[...Object.entries(vocabulary.synonyms), ...laySynonyms].flatMap(([term, variants]) =>
       variants.flatMap((v) => withNameOrIt(form(v)).map((f): [string, string] => [f, form(term)])),
@@ -133,7 +141,7 @@ export function createNormaliser(vocabulary: Vocabulary): Normaliser {
   vocabulary.names.forEach(addWords);
   for (const [term, variants] of [...Object.entries(vocabulary.synonyms), ...laySynonyms])
     [term, ...variants].forEach(addWords);
-  const offTopicWords = new Set(lexicon.offTopic.flatMap((p) => basicForm(p).split(' ')));
+  const offTopicWords = new Set(offTopic.flatMap((p) => basicForm(p).split(' ')));
   const keepWords = new Set([...offTopicWords, ...lexicon.keep.map(basicForm)]);
 
   const others = new Set((vocabulary.otherMedicines ?? []).map(form));

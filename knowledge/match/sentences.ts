@@ -25,6 +25,11 @@ export interface SentenceHit {
 export interface SentenceIndex {
   /** The sentence that best answers a question (its content tokens, with their weights), if any holds two of its words. */
   find(tokens: string[], weight: (token: string) => number): SentenceHit | undefined;
+  /**
+   * The sentence of one section's pairs that names one of the words (its best BM25 match), for a question
+   * about one thing ("does it cause diarrhoea": the risks section's sentence naming diarrhoea).
+   */
+  naming(words: string[], sectionKey: string): SentenceHit | undefined;
 }
 
 interface Doc {
@@ -73,5 +78,26 @@ export function createSentenceIndex(kb: KnowledgeBase, analyse: (text: string) =
     const lead = runnerUp ? best.score / runnerUp.score : Infinity;
     return { pair: pairs.get(doc.pairId)!, index: doc.index, score: best.score, coverage, lead };
   };
-  return { find };
+  const naming = (words: string[], sectionKey: string): SentenceHit | undefined => {
+    const wanted = [...new Set(words)].filter((t) => t !== MEDICINE_TOKEN);
+    if (wanted.length === 0) return undefined;
+    const results = search.search(wanted.join(' '), {
+      combineWith: 'OR',
+      filter: (r) => pairs.get(docs[r.id as number]!.pairId)?.sectionKey === sectionKey,
+    });
+    const best = results[0];
+    if (!best) return undefined;
+    const doc = docs[best.id as number]!;
+    const held = tokensOf.get(doc.id)!;
+    const found = wanted.filter((t) => held.has(t));
+    if (found.length === 0) return undefined;
+    return {
+      pair: pairs.get(doc.pairId)!,
+      index: doc.index,
+      score: best.score,
+      coverage: found.length / wanted.length,
+      lead: Infinity,
+    };
+  };
+  return { find, naming };
 }
