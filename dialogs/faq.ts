@@ -5,7 +5,8 @@ import type { KnowledgeBase, QAPair } from '../knowledge/types';
 import { texts, type AnswerBlock, type Button, type Reply } from '../render/renderer';
 import type { PartResult } from './recogniser';
 import { recogniseFlow, type FlowId } from './intents';
-import { displayName } from './formulary';
+import type { ServedMedicine } from './formulary';
+import { labelOf } from '../render/deployment';
 import { fillPlaceholders } from '../render/placeholders';
 
 export interface FaqOutcome {
@@ -29,6 +30,16 @@ function blocksOf(part: PartResult): AnswerBlock[] {
   return part.pairs.map((pair, i) =>
     i === 0 && part.sentence !== undefined ? { pair, sentences: [part.sentence] } : { pair },
   );
+}
+
+/** The answers of a message's covered parts, in order; the same pair asked twice in one message is shown once. */
+function coveredBlocks(parts: PartResult[]): AnswerBlock[] {
+  const blocks: AnswerBlock[] = [];
+  for (const part of parts)
+    if (part.reason === 'covered')
+      for (const block of blocksOf(part))
+        if (!blocks.some((b) => b.pair.id === block.pair.id)) blocks.push(block);
+  return blocks;
 }
 
 export function answerReply(kb: KnowledgeBase, pair: QAPair, blocks: AnswerBlock[] = [{ pair }]): Reply {
@@ -80,15 +91,12 @@ export function faqReply(kb: KnowledgeBase, parts: PartResult[], dropped = 0): F
         return { reply: fallbackReply(), fallback: true };
     }
   }
-  const blocks: AnswerBlock[] = [];
+  const blocks = coveredBlocks(parts);
   const notes: string[] = [];
   const buttons: Button[] = [];
   let answered: QAPair | undefined;
   parts.forEach((part, i) => {
     if (part.reason === 'covered') {
-      // The same pair asked twice in one message is shown once.
-      for (const block of blocksOf(part))
-        if (!blocks.some((b) => b.pair.id === block.pair.id)) blocks.push(block);
       answered = part.pairs[0];
     } else if (part.reason === 'close-call') {
       notes.push(texts.parts.closeCall[i]!);
@@ -118,7 +126,7 @@ export function faqReply(kb: KnowledgeBase, parts: PartResult[], dropped = 0): F
 
 /** One medicine's reading of a question that names several. */
 export interface MedicineReading {
-  kb: KnowledgeBase;
+  medicine: ServedMedicine;
   parts: PartResult[];
   dropped: number;
 }
@@ -132,12 +140,10 @@ export function sideBySideReply(readings: MedicineReading[]): FaqOutcome {
   const blocks: AnswerBlock[] = [];
   const notes: string[] = [];
   let answered: QAPair | undefined;
-  for (const { kb, parts } of readings) {
-    const name = displayName(kb);
-    const own = parts
-      .filter((p) => p.reason === 'covered')
-      .flatMap(blocksOf)
-      .filter((b, i, all) => all.findIndex((o) => o.pair.id === b.pair.id) === i);
+  for (const { medicine, parts } of readings) {
+    const { kb } = medicine;
+    const name = labelOf(medicine);
+    const own = coveredBlocks(parts);
     own.forEach((block, i) => blocks.push({ ...block, kb, label: i === 0 ? name : block.label }));
     answered ??= own[0]?.pair;
     if (own.length > 0) continue;

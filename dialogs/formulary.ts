@@ -1,6 +1,7 @@
 // The medicines this deployment serves, each with what the dialogs need of it (its flows and their
 // readers), and the one finder that tells which of them a message names.
 import type { LoadedKnowledge } from '../knowledge/load';
+import { labelOf, listOfNames } from '../render/deployment';
 import type { KnowledgeBase } from '../knowledge/types';
 import { createMedicineFinder, type MedicineFinder } from '../knowledge/match/medicineNames';
 import { basicForm } from '../text/normal';
@@ -15,20 +16,17 @@ export interface Formulary {
   /** In the configuration's order. */
   medicines: ServedMedicine[];
   get(id: string | undefined): ServedMedicine | undefined;
+  /** The medicine a knowledge base belongs to (answer blocks carry their knowledge base). */
+  ofKb(kb: KnowledgeBase): ServedMedicine | undefined;
   /** The medicine served alone, when there is just one (then nothing ever asks which). */
   only?: ServedMedicine;
   finder: MedicineFinder;
 }
 
-/** How a medicine is shown when several are served: "Zentravo (lumivastat)". */
-export const displayName = (kb: KnowledgeBase): string => `${kb.medicine} (${kb.activeSubstance})`;
-
-/** The medicines served, named for the welcome when there are several ("A (a), B (b) and C (c)"). */
+/** The medicines served, named for the welcome when there are several ("A (a), B (b), and C (c)"). */
 export function servedNames(formulary: Formulary): string | undefined {
   if (formulary.only) return undefined;
-  return new Intl.ListFormat('en', { type: 'conjunction' }).format(
-    formulary.medicines.map((m) => displayName(m.kb)),
-  );
+  return listOfNames(formulary.medicines.map(labelOf));
 }
 
 export function createFormulary(loaded: LoadedKnowledge[]): Formulary {
@@ -41,6 +39,7 @@ export function createFormulary(loaded: LoadedKnowledge[]): Formulary {
     return { ...m, flows, readers: new Map(flowIds.map((id) => [id, new FlowReader(flows[id])])) };
   });
   const byId = new Map(medicines.map((m) => [m.id, m]));
+  const byKb = new Map(medicines.map((m) => [m.kb, m]));
   // The knowledge bases' own words are never misspelt names ("contains" is no typo of a brand).
   const ordinary = new Set<string>();
   for (const { kb } of medicines)
@@ -57,6 +56,7 @@ export function createFormulary(loaded: LoadedKnowledge[]): Formulary {
   return {
     medicines,
     get: (id) => (id === undefined ? undefined : byId.get(id)),
+    ofKb: (kb) => byKb.get(kb),
     only: medicines.length === 1 ? medicines[0] : undefined,
     finder,
   };

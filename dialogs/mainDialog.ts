@@ -111,7 +111,7 @@ export async function routeMessage(
   }
   if (recognition.switched && parts.length === 0 && medicine) {
     routed('medicine:switched');
-    await sendReply(context, services, switchedReply(medicine.kb));
+    await sendReply(context, services, switchedReply(medicine));
     return undefined;
   }
   if (command === 'none') {
@@ -171,9 +171,8 @@ export async function routeMessage(
     recognition.also.length > 0
       ? sideBySideReply(
           [{ medicine: medicine.id, parts, dropped: recognition.dropped }, ...recognition.also].map((r) => ({
-            kb: services.formulary.get(r.medicine)!.kb,
-            parts: r.parts,
-            dropped: r.dropped,
+            ...r,
+            medicine: services.formulary.get(r.medicine)!,
           })),
         )
       : faqReply(medicine.kb, parts, recognition.dropped);

@@ -298,8 +298,8 @@ export function createRecogniser({ formulary, safety }: RecogniserParts): Recogn
     recognition.named = [...new Set(mentions.map((m) => m.id))];
     // Commands, small talk and flow choices read the message with the names as "it" ("Zentravo please").
     const neutral = mentions.length > 0 ? replaceMentions(text, mentions, () => 'it') : text;
-    /** The message for one medicine's knowledge base: every name (a misspelt one, another medicine's) as its own. */
     const joined = joinMentions(text, mentions);
+    /** The message for one medicine's knowledge base: every name (a misspelt one, another medicine's) as its own. */
     const textFor = (m: ServedMedicine): string =>
       joined.length > 0 ? replaceMentions(text, joined, () => m.kb.medicine) : text;
     const medicine =
@@ -364,12 +364,11 @@ export function createRecogniser({ formulary, safety }: RecogniserParts): Recogn
         // "What about Zentravo?": the last answer's topic from this medicine's overview (the honest fallback
         // when its overview has no such topic), or, with nothing asked before, what it is.
         const { byId } = indexOf(medicine);
-        const topic = options.contextPairId ? byId.get(options.contextPairId) : byId.get(OVERVIEW_PAIR);
-        recognition.parts = topic
-          ? [{ reason: 'covered', pairs: [topic], suggestions: [] }]
-          : options.contextPairId
-            ? [{ reason: 'not-covered', pairs: [], suggestions: [] }]
-            : [];
+        const topic = byId.get(options.contextPairId ?? OVERVIEW_PAIR);
+        if (topic) recognition.parts = [{ reason: 'covered', pairs: [topic], suggestions: [] }];
+        else if (options.contextPairId)
+          recognition.parts = [{ reason: 'not-covered', pairs: [], suggestions: [] }];
+        else recognition.parts = [];
         recognition.switched = true;
       }
     }

@@ -93,7 +93,7 @@ export function renderFor(context: TurnContext, services: BotServices, reply: Re
     kb: medicineOf(context, services)?.kb,
     leafletUrl: services.leafletUrl(medicineOf(context, services)),
     several: services.formulary.only === undefined,
-    leafletOf: (kb) => services.leafletUrl(services.formulary.medicines.find((m) => m.kb === kb)),
+    leafletOf: (kb) => services.leafletUrl(services.formulary.ofKb(kb)),
     emergencyNumber: services.emergencyNumber,
     cards: channelSupportsCards(context.activity.channelId),
     shared: isSharedConversation(context.activity),
@@ -109,7 +109,7 @@ export async function sendReply(context: TurnContext, services: BotServices, rep
   if (reply.blocks?.length && services.onAnswered) {
     const own = medicineOf(context, services);
     const idOf = (kb: KnowledgeBase | undefined): string =>
-      (kb ? services.formulary.medicines.find((m) => m.kb === kb)?.id : own?.id) ?? own?.id ?? '?';
+      ((kb && services.formulary.ofKb(kb)) ?? own)?.id ?? '?';
     services.onAnswered(reply.blocks.map((b) => `${idOf(b.kb)}/${b.pair.id}`));
   }
   await context.sendActivity(renderFor(context, services, reply));

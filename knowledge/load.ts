@@ -26,11 +26,6 @@ export function loadKnowledge(
   profile: MedicineProfile = {},
   howToTake?: CuratedFlow,
 ): LoadedKnowledge {
-  // Whatever the curation says, the brand and the active substance are names of the medicine.
-  const names = [kb.medicine, kb.activeSubstance].map((n) => n.toLowerCase());
-  const missing = names.filter((n) => !kb.vocabulary.names.includes(n));
-  if (missing.length > 0)
-    kb = { ...kb, vocabulary: { ...kb.vocabulary, names: [...kb.vocabulary.names, ...missing] } };
   return {
     id,
     howToTake,

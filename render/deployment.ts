@@ -29,6 +29,22 @@ export interface DeploymentNames {
   slug: string;
 }
 
+/** A medicine as it is named beside others (buttons, labels, lists): "Zentravo (lumivastat)". */
+export function medicineLabel(name: string, substance: string): string {
+  return `${name} (${substance})`;
+}
+
+/** The label of a served medicine: its display name (its folder's, else the brand) and its substance. */
+export const labelOf = (m: Pick<ServedMedicine, 'kb' | 'profile'>): string =>
+  medicineLabel(m.profile.displayName, m.kb.activeSubstance);
+
+const listFormat = new Intl.ListFormat('en', { type: 'conjunction' });
+
+/** Names as one phrase of prose: "A, B, and C". */
+export function listOfNames(names: readonly string[]): string {
+  return listFormat.format(names);
+}
+
 function slugOf(text: string): string {
   return (
     text

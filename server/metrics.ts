@@ -91,8 +91,8 @@ export class Metrics {
   private readonly routes = new Map<string, Counter.Internal>();
   private readonly safety = new Map<string, Counter.Internal>();
   private readonly channels = new Map<ChannelLabel, Histogram.Internal<'channel'>>();
-  private openConversations: (() => number) | undefined;
-  private stateEntries: (() => number) | undefined;
+  /** The counts read at scrape time, by gauge name (the last one given for each). */
+  private readonly watched = new Map<string, () => number>();
 
   constructor(options: MetricsOptions = {}) {
     this.withProcess = options.processMetrics ?? true;
@@ -131,28 +131,33 @@ export class Metrics {
 
   /** Reports the open local Direct Line conversations, read at scrape time. */
   watchDirectLine(count: () => number): void {
-    if (!this.openConversations) {
-      const gauge: Gauge = new Gauge({
-        name: 'bot_directline_open_conversations',
-        help: 'Conversations open on the built-in local Direct Line channel.',
-        registers: [this.registry],
-        collect: () => gauge.set(this.openConversations?.() ?? 0),
-      });
-    }
-    this.openConversations = count;
+    this.watch(
+      'bot_directline_open_conversations',
+      'Conversations open on the built-in local Direct Line channel.',
+      count,
+    );
   }
 
   /** Reports the entries of the in-memory conversation state, read at scrape time. */
   watchState(count: () => number): void {
-    if (!this.stateEntries) {
+    this.watch(
+      'bot_state_entries',
+      'Entries in the in-memory conversation state (absent with Azure Blob storage).',
+      count,
+    );
+  }
+
+  /** A gauge read at scrape time from the count given last; registered once, whoever watches again. */
+  private watch(name: string, help: string, count: () => number): void {
+    if (!this.watched.has(name)) {
       const gauge: Gauge = new Gauge({
-        name: 'bot_state_entries',
-        help: 'Entries in the in-memory conversation state (absent with Azure Blob storage).',
+        name,
+        help,
         registers: [this.registry],
-        collect: () => gauge.set(this.stateEntries?.() ?? 0),
+        collect: () => gauge.set(this.watched.get(name)?.() ?? 0),
       });
     }
-    this.stateEntries = count;
+    this.watched.set(name, count);
   }
 
   /** The text exposition of this server's metrics and the process's. */

@@ -1,7 +1,7 @@
 // HTML of the chat page (GET /) and the sample hospital page (GET /demo). No inline scripts:
 // the page configuration travels as inert JSON that chat.js reads.
 import { fillPlaceholders } from '../../render/placeholders';
-import { textsFor, type DeploymentNames } from '../../render/deployment';
+import { listOfNames, medicineLabel, textsFor, type DeploymentNames } from '../../render/deployment';
 import type { WebAssets } from './assets';
 import allWebTexts from './texts.json';
 /**
@@ -125,9 +125,8 @@ export function renderDemoPage(
 ): string {
   const tag = (src: string): string =>
     `<script src="${src}" data-position="right" data-accent="${accent}" data-offset="20" data-title="${escapeHtml(webTexts.widget.launcher)}" data-lang="en" defer></script>`;
-  const named = medicines.map((m) => escapeHtml(`${m.name} (${m.substance})`));
-  const list =
-    named.length === 1 ? named[0] : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`;
+  const named = medicines.map((m) => escapeHtml(medicineLabel(m.name, m.substance)));
+  const list = listOfNames(named);
   const sections = named.map(
     (name) => `<h2>${name}</h2>
 <p>Ask your care team about how to take your medicine and about its side effects. Bring your patient card to every appointment.</p>`,

@@ -62,42 +62,46 @@ export function createSentenceIndex(kb: KnowledgeBase, analyse: (text: string) =
   search.addAll(docs);
   const tokensOf = new Map(docs.map((d) => [d.id, new Set(d.tokens)]));
 
-  const find = (tokens: string[], weight: (token: string) => number): SentenceHit | undefined => {
-    const words = [...new Set(tokens)].filter((t) => t !== MEDICINE_TOKEN);
-    if (words.length < MIN_WORDS) return undefined;
-    const results = search.search(words.join(' '), { combineWith: 'OR' });
-    const best = results[0];
-    if (!best) return undefined;
-    const doc = docs[best.id as number]!;
-    const runnerUp = results.find((r) => docs[r.id as number]!.pairId !== doc.pairId);
+  /** A question's words, each once, without the medicine's name (every sentence of the overview is about it). */
+  const wordsOf = (tokens: string[]): string[] => [...new Set(tokens)].filter((t) => t !== MEDICINE_TOKEN);
+  /** The best sentence for the words (of one section, if named): every result, its document and the words it holds. */
+  const best = (words: string[], sectionKey?: string) => {
+    const results = search.search(words.join(' '), {
+      combineWith: 'OR',
+      filter: sectionKey
+        ? (r) => pairs.get(docs[r.id as number]!.pairId)?.sectionKey === sectionKey
+        : undefined,
+    });
+    const top = results[0];
+    if (!top) return undefined;
+    const doc = docs[top.id as number]!;
     const held = tokensOf.get(doc.id)!;
-    const found = words.filter((t) => held.has(t));
+    return { results, doc, score: top.score, found: words.filter((t) => held.has(t)) };
+  };
+  const hit = (doc: Doc, score: number, coverage: number, lead: number): SentenceHit => ({
+    pair: pairs.get(doc.pairId)!,
+    index: doc.index,
+    score,
+    coverage,
+    lead,
+  });
+
+  const find = (tokens: string[], weight: (token: string) => number): SentenceHit | undefined => {
+    const words = wordsOf(tokens);
+    if (words.length < MIN_WORDS) return undefined;
+    const top = best(words);
+    if (!top || top.found.length < MIN_WORDS) return undefined;
+    const { results, doc, score, found } = top;
+    const runnerUp = results.find((r) => docs[r.id as number]!.pairId !== doc.pairId);
     const total = words.reduce((s, t) => s + weight(t), 0);
     const coverage = total > 0 ? found.reduce((s, t) => s + weight(t), 0) / total : 0;
-    if (found.length < MIN_WORDS) return undefined;
-    const lead = runnerUp ? best.score / runnerUp.score : Infinity;
-    return { pair: pairs.get(doc.pairId)!, index: doc.index, score: best.score, coverage, lead };
+    return hit(doc, score, coverage, runnerUp ? score / runnerUp.score : Infinity);
   };
-  const naming = (words: string[], sectionKey: string): SentenceHit | undefined => {
-    const wanted = [...new Set(words)].filter((t) => t !== MEDICINE_TOKEN);
-    if (wanted.length === 0) return undefined;
-    const results = search.search(wanted.join(' '), {
-      combineWith: 'OR',
-      filter: (r) => pairs.get(docs[r.id as number]!.pairId)?.sectionKey === sectionKey,
-    });
-    const best = results[0];
-    if (!best) return undefined;
-    const doc = docs[best.id as number]!;
-    const held = tokensOf.get(doc.id)!;
-    const found = wanted.filter((t) => held.has(t));
-    if (found.length === 0) return undefined;
-    return {
-      pair: pairs.get(doc.pairId)!,
-      index: doc.index,
-      score: best.score,
-      coverage: found.length / wanted.length,
-      lead: Infinity,
-    };
+  const naming = (tokens: string[], sectionKey: string): SentenceHit | undefined => {
+    const words = wordsOf(tokens);
+    const top = words.length > 0 ? best(words, sectionKey) : undefined;
+    if (!top || top.found.length === 0) return undefined;
+    return hit(top.doc, top.score, top.found.length / words.length, Infinity);
   };
   return { find, naming };
 }

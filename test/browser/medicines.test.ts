@@ -3,22 +3,16 @@
 // question about two medicines answered side by side, each under its name with its own source line.
 // Screenshots go to the folder screens.test.ts uses (its path printed), each checked by axe.
 import { expect } from 'chai';
-import type { Browser, Locator } from 'playwright-core';
-import { createApp, type App } from '../../index';
-import { loadConfig } from '../../config';
-import { listen } from '../../server/app';
-import { silentLogger } from '../../shared/log';
+import type { Locator } from 'playwright-core';
 import botTexts from '../../render/texts.json';
 import safetyPatterns from '../../safety/patterns.json';
 import { testMedicinesDir } from '../fixtures/medicines';
-import { launchBrowser } from './launch';
 import {
   ask,
   clickCard,
   contrastOf,
   expectLabelsFit,
-  screens,
-  screenshotFolder,
+  screensOfApp,
   settle,
   waitForCards,
   type Device,
@@ -48,37 +42,14 @@ function partOf(card: Locator, label: string): Locator {
 describe('browser: several medicines in Web Chat (screenshots)', function () {
   this.timeout(120_000);
 
-  let app: App;
-  let base: string;
-  let browser: Browser;
-  const opened = screens(() => browser);
-
-  before(async () => {
-    const dir = await testMedicinesDir();
-    app = createApp(
-      loadConfig({
-        LOG_LEVEL: 'error',
-        CONVERSATION_START_BURST: '500',
-        MEDICINES_DIR: dir,
-        MEDICINES: 'imnovid,zentravo,corvalin',
-      }),
-      silentLogger,
-    );
-    base = `http://127.0.0.1:${await listen(app.server, 0)}`;
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-    console.log(`      screenshots (${opened.shots.length}) in ${screenshotFolder}`);
-  });
-
-  afterEach(() => opened.close());
+  const opened = screensOfApp(async () => ({
+    MEDICINES_DIR: await testMedicinesDir(),
+    MEDICINES: 'imnovid,zentravo,corvalin',
+  }));
 
   for (const device of ['desktop', 'phone'] as Device[]) {
     it(`${device}: asks which medicine, answers from the one clicked, then two medicines side by side`, async () => {
-      const { page, shoot } = await opened.open(device, `${base}/`);
+      const { page, shoot } = await opened.open(device, '/');
       const welcome = await waitForCards(page, 1);
       expect(await page.title()).to.equal('Medicine information: questions about your medicines');
       expect(await welcome.innerText()).to.contain(

@@ -4,20 +4,14 @@
 // text in the widget on a phone, button labels that fit, tap-to-call links, the disclaimer folding away
 // after the first answer, and a closed launcher that covers none of the host page's content.
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
-import { createApp, type App } from '../../index';
-import { loadConfig } from '../../config';
-import { listen } from '../../server/app';
-import { silentLogger } from '../../shared/log';
+import type { Page } from 'playwright-core';
 import botTexts from '../../render/texts.json';
-import { launchBrowser } from './launch';
 import {
   ask,
   clickCard,
   contrastOf,
   expectLabelsFit,
-  screens,
-  screenshotFolder,
+  screensOfApp,
   settle,
   waitForCards,
   type Device,
@@ -26,29 +20,12 @@ import {
 describe('browser: what a patient sees on a desktop and a phone (screenshots)', function () {
   this.timeout(120_000);
 
-  let app: App;
-  let base: string;
-  let browser: Browser;
   let page: Page;
   let shoot: (name: string) => Promise<void>;
-  const opened = screens(() => browser);
-
-  before(async () => {
-    app = createApp(loadConfig({ LOG_LEVEL: 'error', CONVERSATION_START_BURST: '500' }), silentLogger);
-    base = `http://127.0.0.1:${await listen(app.server, 0)}`;
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-    console.log(`      screenshots (${opened.shots.length}) in ${screenshotFolder}`);
-  });
-
-  afterEach(() => opened.close());
+  const opened = screensOfApp();
 
   async function open(device: Device, path: string): Promise<void> {
-    ({ page, shoot } = await opened.open(device, `${base}${path}`));
+    ({ page, shoot } = await opened.open(device, path));
   }
 
   for (const device of ['desktop', 'phone'] as Device[]) {

@@ -6,6 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Frame, Locator, Page } from 'playwright-core';
+import { createApp, type App } from '../../index';
+import { loadConfig } from '../../config';
+import { listen } from '../../server/app';
+import { silentLogger } from '../../shared/log';
+import { launchBrowser } from './launch';
 
 export const SENDBOX = '[data-id="webchat-sendbox-input"]';
 export const WAIT_MS = 15_000;
@@ -98,8 +103,34 @@ export interface Screen {
   shoot(name: string): Promise<void>;
 }
 
+/**
+ * The app (its settings over the tests' defaults) and one browser for a test file, started before its tests
+ * and stopped after them (mocha hooks), and the screens opened on the app's pages: open(device, '/demo').
+ */
+export function screensOfApp(settings: () => Promise<Record<string, string>> = async () => ({})): {
+  open(device: Device, path: string): Promise<Screen>;
+} {
+  let app: App | undefined;
+  let base = '';
+  let browser: Browser | undefined;
+  const opened = screens(() => browser!);
+  before(async () => {
+    const env = { LOG_LEVEL: 'error', CONVERSATION_START_BURST: '500', ...(await settings()) };
+    app = createApp(loadConfig(env), silentLogger);
+    base = `http://127.0.0.1:${await listen(app.server, 0)}`;
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    console.log(`      screenshots (${opened.shots.length}) in ${screenshotFolder}`);
+  });
+  afterEach(() => opened.close());
+  return { open: (device, path) => opened.open(device, `${base}${path}`) };
+}
+
 /** Screens opened in one browser, each in a context of its own; close() closes the last one opened. */
-export function screens(browser: () => Browser): {
+function screens(browser: () => Browser): {
   open(device: Device, url: string): Promise<Screen>;
   close(): Promise<void>;
   shots: string[];
